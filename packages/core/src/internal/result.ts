@@ -1,0 +1,20 @@
+/** The outcome of checking untrusted input: never thrown, always returned. */
+export type Result<T, C extends string = string> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ResultError<C> };
+
+/** A failure with a stable, documented code and a message safe to show a client. */
+export interface ResultError<C extends string = string> {
+  readonly code: C;
+  readonly message: string;
+}
+
+export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
+
+export const fail = <C extends string>(
+  code: C,
+  message: string,
+): { readonly ok: false; readonly error: ResultError<C> } => ({
+  ok: false,
+  error: { code, message },
+});

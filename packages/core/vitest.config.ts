@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+// Conformance vectors live beside the repository in ../shared/vectors (read-only).
+const vectors = fileURLToPath(new URL('../../../shared/vectors', import.meta.url));
+
+// Every test runs twice: on Node with the node:crypto primitive, and in the edge runtime
+// (no Node globals) with the @noble/hashes primitive, so nothing Node-only slips into core.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias: { '#hash': src('internal/hash.node.ts'), '@vectors': vectors } },
+        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'] },
+      },
+      {
+        resolve: { alias: { '#hash': src('internal/hash.ts'), '@vectors': vectors } },
+        test: {
+          name: 'edge',
+          environment: 'edge-runtime',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.node.test.ts'],
+        },
+      },
+    ],
+  },
+});

@@ -1,4 +1,21 @@
-// The package root re-exports every capability's public names (named, never `export *`
-// from another package). Each capability is also its own subpath, e.g. `@jaf-sec/core/tokens`.
+// The package root re-exports every capability's public names; each capability is also
+// its own subpath (e.g. `@jaf-sec/core/tokens`) so bundles carry only what they import.
+// The HTML sanitizer is deliberately left out of the root: it is only at `@jaf-sec/core/sanitize`.
+
+export * from './audit/index.js';
+export * from './config/index.js';
+export * from './crypto/index.js';
+export * from './headers/index.js';
+export * from './input/index.js';
 export type { Result, ResultError } from './internal/result.js';
+export * from './keys/index.js';
+export * from './moderation/index.js';
+export * from './privacy/index.js';
 export * from './protect/index.js';
+export * from './ratelimit/index.js';
+export * from './rbac/index.js';
+export * from './redact/index.js';
+export * from './shield/index.js';
+export * from './signing/index.js';
+export * from './tls/index.js';
+export * from './tokens/index.js';

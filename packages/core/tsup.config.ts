@@ -9,6 +9,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const entry: Record<string, string> = {
   'internal/hash': 'src/internal/hash.ts',
   'internal/hash.node': 'src/internal/hash.node.ts',
+  'internal/kdf': 'src/internal/kdf.ts',
+  'internal/kdf.node': 'src/internal/kdf.node.ts',
 };
 for (const subpath of Object.keys(pkg.exports)) {
   if (subpath === './package.json') continue;
@@ -28,5 +30,5 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['#hash', /^node:/],
+  external: ['#hash', '#kdf', /^node:/],
 });

@@ -11,11 +11,23 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: { '#hash': src('internal/hash.node.ts'), '@vectors': vectors } },
+        resolve: {
+          alias: {
+            '#hash': src('internal/hash.node.ts'),
+            '#kdf': src('internal/kdf.node.ts'),
+            '@vectors': vectors,
+          },
+        },
         test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'] },
       },
       {
-        resolve: { alias: { '#hash': src('internal/hash.ts'), '@vectors': vectors } },
+        resolve: {
+          alias: {
+            '#hash': src('internal/hash.ts'),
+            '#kdf': src('internal/kdf.ts'),
+            '@vectors': vectors,
+          },
+        },
         test: {
           name: 'edge',
           environment: 'edge-runtime',

@@ -5,6 +5,8 @@ import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { BinaryLike, HashAlgorithm, Hasher, HmacKey } from './hash-types.js';
 
+import { encodeHex } from './bytes.js';
+
 const FUNCTIONS = { sha256, sha384, sha512 } as const;
 const encoder = new TextEncoder();
 
@@ -47,4 +49,9 @@ export function importHmacKey(algorithm: HashAlgorithm, key: Uint8Array): HmacKe
 /** One-shot HMAC. Prefer importHmacKey when the key is used more than once. */
 export function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: BinaryLike): Uint8Array {
   return nobleHmac(FUNCTIONS[algorithm], key, toBytes(data));
+}
+
+/** Lower-case hex digest of `data`. */
+export function hashHex(algorithm: HashAlgorithm, data: BinaryLike): string {
+  return encodeHex(FUNCTIONS[algorithm](toBytes(data)));
 }

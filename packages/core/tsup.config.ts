@@ -11,6 +11,8 @@ const entry: Record<string, string> = {
   'internal/hash.node': 'src/internal/hash.node.ts',
   'internal/kdf': 'src/internal/kdf.ts',
   'internal/kdf.node': 'src/internal/kdf.node.ts',
+  'internal/cipher': 'src/internal/cipher.ts',
+  'internal/cipher.node': 'src/internal/cipher.node.ts',
 };
 for (const subpath of Object.keys(pkg.exports)) {
   if (subpath === './package.json') continue;
@@ -30,5 +32,5 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['#hash', '#kdf', /^node:/],
+  external: ['#hash', '#kdf', '#cipher', /^node:/],
 });

@@ -15,6 +15,7 @@ export default defineConfig({
           alias: {
             '#hash': src('internal/hash.node.ts'),
             '#kdf': src('internal/kdf.node.ts'),
+            '#cipher': src('internal/cipher.node.ts'),
             '@vectors': vectors,
           },
         },
@@ -25,6 +26,7 @@ export default defineConfig({
           alias: {
             '#hash': src('internal/hash.ts'),
             '#kdf': src('internal/kdf.ts'),
+            '#cipher': src('internal/cipher.ts'),
             '@vectors': vectors,
           },
         },

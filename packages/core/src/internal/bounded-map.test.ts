@@ -27,3 +27,14 @@ describe('BoundedMap', () => {
     expect(() => new BoundedMap(0)).toThrow(/positive integer/);
   });
 });
+
+describe('BoundedMap.prune', () => {
+  it('drops every expired entry and keeps the live ones', () => {
+    const map = new BoundedMap<number>(10);
+    for (let i = 0; i < 6; i++) map.set(`k${i}`, i, i % 2 === 0 ? 100 : 500, 0);
+    map.prune(100);
+    expect(map.size).toBe(3);
+    expect([...map.entries(100)].map(([k]) => k)).toEqual(['k1', 'k3', 'k5']);
+    expect(map.evicted).toBe(0);
+  });
+});

@@ -68,6 +68,11 @@ export class BoundedMap<V> {
     this.#expires.clear();
   }
 
+  /** Drops every entry expired at `now` (a full scan: for callers that must not evict). */
+  prune(now: number): void {
+    for (const [key, exp] of this.#expires) if (exp <= now) this.delete(key);
+  }
+
   /** Live entries at `now`, oldest write first. */
   *entries(now: number): IterableIterator<[string, V, number]> {
     for (const [key, exp] of this.#expires) {

@@ -23,3 +23,28 @@ export const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = {
   sha384: 48,
   sha512: 64,
 };
+
+/** Asymmetric JWS algorithms the signature-verification primitive supports. */
+export type SignatureAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
+
+/**
+ * A public key to import: DER SubjectPublicKeyInfo bytes, a public JWK (private members
+ * already stripped), or a Web Crypto key (e.g. one handed out by a remote JWKS).
+ */
+export type PublicKeySource =
+  | { readonly spki: Uint8Array }
+  | { readonly jwk: JsonWebKey }
+  | { readonly cryptoKey: CryptoKey };
+
+/** A public key imported once and bound to one algorithm. */
+export interface PublicKeyVerifier {
+  readonly algorithm: SignatureAlgorithm;
+  /**
+   * Checks a JWS signature (ES256 as raw r||s, RFC 7518 3.4) over `data`. Synchronous on
+   * Node (node:crypto), a promise elsewhere (Web Crypto). Never throws: a malformed
+   * signature is `false`.
+   */
+  verify(data: BinaryLike, signature: Uint8Array): boolean | Promise<boolean>;
+  /** Resolves once the key is usable; rejects with a fix-it message when it cannot be imported. */
+  ready(): Promise<void>;
+}

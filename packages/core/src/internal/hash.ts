@@ -3,9 +3,16 @@
 // export exactly the same functions and run the same tests.
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import type { BinaryLike, HashAlgorithm, Hasher, HmacKey } from './hash-types.js';
-
 import { encodeHex } from './bytes.js';
+import type {
+  BinaryLike,
+  HashAlgorithm,
+  Hasher,
+  HmacKey,
+  PublicKeySource,
+  PublicKeyVerifier,
+  SignatureAlgorithm,
+} from './hash-types.js';
 
 const FUNCTIONS = { sha256, sha384, sha512 } as const;
 const encoder = new TextEncoder();
@@ -54,4 +61,87 @@ export function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: BinaryLike
 /** Lower-case hex digest of `data`. */
 export function hashHex(algorithm: HashAlgorithm, data: BinaryLike): string {
   return encodeHex(FUNCTIONS[algorithm](toBytes(data)));
+}
+
+const WEB_CRYPTO = {
+  ES256: {
+    importParams: { name: 'ECDSA', namedCurve: 'P-256' },
+    verifyParams: { name: 'ECDSA', hash: 'SHA-256' },
+  },
+  EdDSA: { importParams: { name: 'Ed25519' }, verifyParams: { name: 'Ed25519' } },
+  RS256: {
+    importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    verifyParams: { name: 'RSASSA-PKCS1-v1_5' },
+  },
+} as const;
+
+function describeKeyMismatch(algorithm: SignatureAlgorithm, key: CryptoKey): string | undefined {
+  const alg = key.algorithm as { name: string; namedCurve?: string; modulusLength?: number };
+  if (key.type !== 'public') return `${algorithm} verification needs a public key`;
+  if (algorithm === 'ES256' && (alg.name !== 'ECDSA' || alg.namedCurve !== 'P-256')) {
+    return 'ES256 needs a P-256 EC public key';
+  }
+  if (algorithm === 'EdDSA' && alg.name !== 'Ed25519') return 'EdDSA needs an Ed25519 public key';
+  if (
+    algorithm === 'RS256' &&
+    (alg.name !== 'RSASSA-PKCS1-v1_5' || (alg.modulusLength ?? 0) < 2048)
+  ) {
+    return 'RS256 needs an RSA public key of at least 2048 bits';
+  }
+  return undefined;
+}
+
+/**
+ * Imports a public key once as a Web Crypto key bound to `algorithm`. Web Crypto imports
+ * are asynchronous, so the import starts here and `verify` waits for it on first use;
+ * `ready()` reports an unusable key with a fix-it message.
+ */
+export function importPublicKey(
+  algorithm: SignatureAlgorithm,
+  source: PublicKeySource,
+): PublicKeyVerifier {
+  const params = WEB_CRYPTO[algorithm];
+  let key: CryptoKey | undefined;
+  let problem: string | undefined;
+  const imported: Promise<CryptoKey> =
+    'cryptoKey' in source
+      ? Promise.resolve(source.cryptoKey)
+      : 'jwk' in source
+        ? crypto.subtle.importKey('jwk', source.jwk, params.importParams, false, ['verify'])
+        : crypto.subtle.importKey(
+            'spki',
+            source.spki as Uint8Array<ArrayBuffer>,
+            params.importParams,
+            false,
+            ['verify'],
+          );
+  // Settles without ever rejecting, so an unused broken key is no unhandled rejection.
+  const settled = imported.then(
+    (k) => {
+      problem = describeKeyMismatch(algorithm, k);
+      if (!problem) key = k;
+    },
+    () => {
+      problem = `${algorithm} public key cannot be imported: pass a SPKI PEM or a public JWK`;
+    },
+  );
+  const check = async (data: BinaryLike, signature: Uint8Array): Promise<boolean> => {
+    if (!key) await settled;
+    if (!key) return false;
+    try {
+      return await crypto.subtle.verify(
+        params.verifyParams,
+        key,
+        signature as Uint8Array<ArrayBuffer>,
+        toBytes(data) as Uint8Array<ArrayBuffer>,
+      );
+    } catch {
+      return false;
+    }
+  };
+  return {
+    algorithm,
+    verify: check,
+    ready: () => settled.then(() => (problem ? Promise.reject(new TypeError(problem)) : undefined)),
+  };
 }

@@ -1,0 +1,356 @@
+import { type GenericSchema, safeParse } from 'valibot';
+import { decodeBase64Url, decodeUtf8, utf8 } from '../internal/bytes.js';
+import { timingSafeEqual } from '../internal/constant-time.js';
+import type { PublicKeyVerifier } from '../internal/hash-types.js';
+import { ok } from '../internal/result.js';
+import { type ClaimPolicy, checkTokenClaims } from './check-token-claims.js';
+import { parseJsonObject } from './parse-json-object.js';
+import { createJwksResolver, type JwksResolver, type RemoteJwksOptions } from './remote-jwks.js';
+import type { RevocationStore } from './revocation-store.js';
+import { type TokenFailure, tokenFailure } from './token-failures.js';
+import {
+  isAsymmetricAlgorithm,
+  type PreparedVerificationKey,
+  prepareVerificationKey,
+} from './token-keys.js';
+import type {
+  AsymmetricTokenAlgorithm,
+  TokenClaims,
+  TokenErrorCode,
+  TokenHeader,
+  TokenResult,
+  TokenVerificationKey,
+} from './token-types.js';
+
+/** Options of {@link createTokenVerifier}. */
+export interface TokenVerifierOptions<C extends TokenClaims = TokenClaims> {
+  /**
+   * Keys tokens may be signed with. Each carries its algorithm and is the only one it
+   * accepts. Several keys with distinct `kid`s allow rotation. At least one of `keys` and
+   * `jwks` is required.
+   */
+  keys?: readonly TokenVerificationKey[];
+  /** A remote JWKS (asymmetric algorithms only), fetched and cached through jose. */
+  jwks?: RemoteJwksOptions;
+  /** Accepted `iss` value(s). When set, `iss` is required. */
+  issuer?: string | readonly string[];
+  /** Accepted `aud` value(s); a token is accepted when one of its audiences is listed. */
+  audience?: string | readonly string[];
+  /** Claims that must be present. Default `['exp']`: tokens that never expire are refused. */
+  requiredClaims?: readonly string[];
+  /** Greatest accepted age since `iat`, seconds. When set, `iat` is required. */
+  maxAge?: number;
+  /** Leeway for clock skew on exp, nbf, iat and maxAge, seconds. Default 0. */
+  clockTolerance?: number;
+  /** Longest accepted token, characters; longer ones are refused before parsing. Default 8192. */
+  maxTokenLength?: number;
+  /**
+   * A valibot schema run on the claims after the registered-claim checks; its output is
+   * the verified claims. Default: none (the built-in checks already require `permissions`
+   * and `roles`, when present, to be string arrays; see `tokenClaimsSchema` to extend).
+   */
+  claims?: GenericSchema<unknown, C>;
+  /** Revocation by `jti`: a token whose `jti` is revoked fails with TOKEN_REVOKED. */
+  revocation?: RevocationStore;
+  /**
+   * Tokens without `kid` when several keys share their algorithm: `'try'` (default) checks
+   * each such key in the order given; `'reject'` refuses them with TOKEN_KEY_UNKNOWN.
+   */
+  kidlessTokens?: 'try' | 'reject';
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** Per-call options of {@link TokenVerifier.verify}. */
+export interface VerifyTokenCallOptions {
+  /** The time to check against, ms since the epoch. Default: the verifier's clock. */
+  now?: number;
+}
+
+/** A verifier with its keys imported once. */
+export interface TokenVerifier<C extends TokenClaims = TokenClaims> {
+  /**
+   * Verifies a compact JWS token: size, canonical encoding, header, algorithm bound to the
+   * key, signature, claims, schema, revocation. Never throws; the promise never rejects.
+   */
+  verify(token: string, options?: VerifyTokenCallOptions): Promise<TokenResult<C>>;
+  /**
+   * Resolves once every asymmetric key is imported; rejects with a fix-it message when one
+   * cannot be (only possible off Node, where key import is asynchronous).
+   */
+  ready(): Promise<void>;
+}
+
+/** What a header segment resolves to; cached per distinct segment. */
+type HeaderEntry =
+  | {
+      readonly ok: true;
+      readonly header: TokenHeader;
+      readonly alg: string;
+      readonly kid: string | undefined;
+      /** Keys to try, or undefined to ask the JWKS. */
+      readonly keys: readonly PreparedVerificationKey[] | undefined;
+    }
+  | TokenFailure;
+
+const HEADER_CACHE_SIZE = 64;
+const DEFAULT_MAX_TOKEN_LENGTH = 8192;
+
+function toList(
+  value: string | readonly string[] | undefined,
+  name: string,
+): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    list.some((v) => typeof v !== 'string' || v === '')
+  ) {
+    throw new TypeError(`${name} must be a non-empty string or a non-empty array of strings`);
+  }
+  return Object.freeze([...list]);
+}
+
+function checkSeconds(value: number | undefined, name: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+    throw new TypeError(`${name} must be a non-negative number of seconds`);
+  }
+}
+
+/**
+ * Creates a JWT verifier. Keys are imported here, once; each call then does only
+ * per-token work. HS256/384/512 are verified synchronously on the `#hash` primitive;
+ * ES256, EdDSA and RS256 with the key imported once (natively on Node); remote JWKS via jose.
+ *
+ * Key selection: a token with a `kid` is checked only against the key with that `kid`
+ * (then the JWKS); a token's `alg` must equal that key's `alg`. A token without `kid` is
+ * checked against the keys whose `alg` equals its `alg` (see `kidlessTokens`). Header
+ * fields `jku`, `x5u`, `jwk` and `x5c` are never used to find a key.
+ *
+ * @param options - keys and/or jwks, claim policy, revocation store, clock.
+ * @returns A {@link TokenVerifier}.
+ * @throws TypeError or RangeError on misconfiguration: no keys, unknown algorithm, HMAC
+ *   secret shorter than the hash (RFC 7518 3.2), a PEM or JWK passed as an HMAC secret,
+ *   a public key that does not fit its algorithm, duplicate `kid`s.
+ * Error codes returned by `verify`: see {@link TokenErrorCode}.
+ * @example
+ * ```ts
+ * const verifier = createTokenVerifier({
+ *   keys: [{ alg: 'HS256', kid: '2026-01', secret: process.env.JWT_SECRET! }],
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'agent-api',
+ * });
+ * const result = await verifier.verify(token);
+ * if (!result.ok) return deny(401, result.error.code);
+ * const { sub, permissions } = result.value.claims;
+ * ```
+ */
+export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
+  options: TokenVerifierOptions<C>,
+): TokenVerifier<C> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createTokenVerifier needs options with keys and/or jwks');
+  }
+  const keyList = options.keys ?? [];
+  if (!Array.isArray(keyList)) throw new TypeError('keys must be an array of keys');
+  if (keyList.length === 0 && options.jwks === undefined) {
+    throw new TypeError(
+      "createTokenVerifier needs at least one key (keys: [{ alg: 'HS256', secret }]) or a jwks",
+    );
+  }
+  const prepared = keyList.map((key, i) => prepareVerificationKey(key, i));
+  const byKid = new Map<string, PreparedVerificationKey>();
+  const byAlg = new Map<string, PreparedVerificationKey[]>();
+  for (const key of prepared) {
+    if (key.kid !== undefined) {
+      if (byKid.has(key.kid))
+        throw new TypeError(`two keys share kid "${key.kid}"; kids must be unique`);
+      byKid.set(key.kid, key);
+    }
+    const list = byAlg.get(key.alg) ?? [];
+    list.push(key);
+    byAlg.set(key.alg, list);
+  }
+
+  let jwks: JwksResolver | undefined;
+  const jwksAlgs = new Set<string>();
+  if (options.jwks !== undefined) {
+    const algs = options.jwks.algorithms;
+    if (!Array.isArray(algs) || algs.length === 0 || !algs.every(isAsymmetricAlgorithm)) {
+      throw new TypeError(
+        'jwks.algorithms must list ES256, EdDSA and/or RS256 (HMAC keys never come from a JWKS)',
+      );
+    }
+    for (const a of algs) jwksAlgs.add(a);
+    jwks = createJwksResolver(options.jwks);
+  }
+
+  checkSeconds(options.clockTolerance, 'clockTolerance');
+  checkSeconds(options.maxAge, 'maxAge');
+  const required = options.requiredClaims ?? ['exp'];
+  if (!Array.isArray(required) || required.some((c) => typeof c !== 'string' || c === '')) {
+    throw new TypeError('requiredClaims must be an array of claim names');
+  }
+  const policy: ClaimPolicy = {
+    issuers: toList(options.issuer, 'issuer'),
+    audiences: toList(options.audience, 'audience'),
+    required: Object.freeze([...required]),
+    toleranceMs: (options.clockTolerance ?? 0) * 1000,
+    maxAgeMs: options.maxAge === undefined ? undefined : options.maxAge * 1000,
+  };
+  const maxLength = options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
+  if (!Number.isInteger(maxLength) || maxLength < 16) {
+    throw new TypeError('maxTokenLength must be an integer of at least 16 characters');
+  }
+  const kidless = options.kidlessTokens ?? 'try';
+  if (kidless !== 'try' && kidless !== 'reject') {
+    throw new TypeError("kidlessTokens must be 'try' or 'reject'");
+  }
+  const schema = options.claims;
+  const revocation = options.revocation;
+  const clock = options.clock ?? Date.now;
+  const headerCache = new Map<string, HeaderEntry>();
+
+  /** Decodes and checks a header segment, and resolves the keys it may be verified with. */
+  function resolveHeader(segment: string): HeaderEntry {
+    const raw = decodeSegment(segment);
+    if (raw === undefined) return tokenFailure('TOKEN_MALFORMED');
+    const { alg, kid, typ, crit, b64 } = raw;
+    if (
+      typeof alg !== 'string' ||
+      (kid !== undefined && typeof kid !== 'string') ||
+      (typ !== undefined && typeof typ !== 'string') ||
+      (b64 !== undefined && b64 !== true)
+    ) {
+      return tokenFailure('TOKEN_MALFORMED');
+    }
+    // No JWS extension is implemented, so any critical one must be refused (RFC 7515 4.1.11).
+    if (crit !== undefined) return tokenFailure('TOKEN_CRIT_UNSUPPORTED');
+    const header: TokenHeader = { alg };
+    if (kid !== undefined) header.kid = kid;
+    if (typ !== undefined) header.typ = typ;
+    Object.freeze(header);
+    const useJwks = jwks !== undefined && jwksAlgs.has(alg);
+    if (kid !== undefined) {
+      const key = byKid.get(kid);
+      if (key !== undefined) {
+        // The key decides the algorithm, never the token (RFC 8725 3.1).
+        if (key.alg !== alg) return tokenFailure('TOKEN_ALG_NOT_ALLOWED');
+        return { ok: true, header, alg, kid, keys: [key] };
+      }
+      if (useJwks) return { ok: true, header, alg, kid, keys: undefined };
+      return tokenFailure(byAlg.has(alg) ? 'TOKEN_KEY_UNKNOWN' : 'TOKEN_ALG_NOT_ALLOWED');
+    }
+    const keys = byAlg.get(alg);
+    if (keys !== undefined) {
+      if (keys.length > 1 && kidless === 'reject') return tokenFailure('TOKEN_KEY_UNKNOWN');
+      return { ok: true, header, alg, kid, keys };
+    }
+    if (useJwks) return { ok: true, header, alg, kid, keys: undefined };
+    return tokenFailure('TOKEN_ALG_NOT_ALLOWED');
+  }
+
+  function headerEntry(segment: string): HeaderEntry {
+    let entry = headerCache.get(segment);
+    if (entry === undefined) {
+      entry = resolveHeader(segment);
+      // Bounded: an attacker cycling headers only costs a re-parse, never memory.
+      if (headerCache.size >= HEADER_CACHE_SIZE) headerCache.clear();
+      headerCache.set(segment, entry);
+    }
+    return entry;
+  }
+
+  async function checkPublicSignature(
+    verifiers: readonly PublicKeyVerifier[],
+    signingInput: string,
+    signature: Uint8Array,
+  ): Promise<boolean> {
+    const data = utf8(signingInput);
+    for (const verifier of verifiers) {
+      const result = verifier.verify(data, signature);
+      if (typeof result === 'boolean' ? result : await result) return true;
+    }
+    return false;
+  }
+
+  async function verify(
+    token: string,
+    callOptions?: VerifyTokenCallOptions,
+  ): Promise<TokenResult<C>> {
+    if (typeof token !== 'string') return tokenFailure('TOKEN_MALFORMED');
+    if (token.length > maxLength) return tokenFailure('TOKEN_TOO_LARGE');
+    const dot1 = token.indexOf('.');
+    const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+    if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) return tokenFailure('TOKEN_MALFORMED');
+    const entry = headerEntry(token.slice(0, dot1));
+    if (!entry.ok) return entry;
+    const signature = decodeBase64Url(token.slice(dot2 + 1));
+    if (signature === undefined || signature.length === 0) return tokenFailure('TOKEN_MALFORMED');
+    const signingInput = token.slice(0, dot2);
+
+    let valid = false;
+    const keys = entry.keys;
+    if (keys === undefined) {
+      const lookup = await jwks!(entry.alg as AsymmetricTokenAlgorithm, entry.kid);
+      if (!lookup.ok) return tokenFailure(lookup.code);
+      valid = await checkPublicSignature(lookup.keys, signingInput, signature);
+    } else if (keys[0]!.kind === 'hmac') {
+      for (let i = 0; i < keys.length && !valid; i++) {
+        const key = keys[i] as Extract<PreparedVerificationKey, { kind: 'hmac' }>;
+        valid =
+          signature.length === key.macLength &&
+          timingSafeEqual(key.hmac.sign(signingInput), signature);
+      }
+    } else {
+      const verifiers = keys.map(
+        (k) => (k as Extract<PreparedVerificationKey, { kind: 'public' }>).verifier,
+      );
+      valid = await checkPublicSignature(verifiers, signingInput, signature);
+    }
+    if (!valid) return tokenFailure('TOKEN_SIGNATURE_INVALID');
+
+    // Only an authenticated payload is parsed.
+    const claims = decodeSegment(token.slice(dot1 + 1, dot2));
+    if (claims === undefined) return tokenFailure('TOKEN_MALFORMED');
+    const now = callOptions?.now ?? clock();
+    const code = checkTokenClaims(claims, now, policy);
+    if (code !== undefined) return tokenFailure(code);
+
+    let output: C = claims as C;
+    if (schema !== undefined) {
+      try {
+        const parsed = safeParse(schema, claims);
+        if (!parsed.success) return tokenFailure('TOKEN_CLAIMS_INVALID');
+        output = parsed.output;
+      } catch {
+        return tokenFailure('TOKEN_CLAIMS_INVALID');
+      }
+    }
+    if (revocation !== undefined && typeof claims.jti === 'string') {
+      try {
+        if (await revocation.isRevoked(claims.jti, now)) return tokenFailure('TOKEN_REVOKED');
+      } catch {
+        return tokenFailure('TOKEN_REVOCATION_UNAVAILABLE');
+      }
+    }
+    return ok({ header: entry.header, claims: output });
+  }
+
+  return {
+    verify,
+    ready: () =>
+      Promise.all(prepared.flatMap((k) => (k.kind === 'public' ? [k.verifier.ready()] : []))).then(
+        () => undefined,
+      ),
+  };
+}
+
+/** A canonical base64url segment holding a UTF-8 JSON object, or undefined. */
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  const bytes = decodeBase64Url(segment);
+  if (bytes === undefined) return undefined;
+  const text = decodeUtf8(bytes);
+  return text === undefined ? undefined : parseJsonObject(text);
+}

@@ -1,1 +1,51 @@
-export {};
+export type {
+  AuditEventMap,
+  AuditEventMapOverrides,
+  AuditEventMapping,
+  AuditEventResolver,
+} from './audit-event-map.js';
+export {
+  createAuditEventResolver,
+  DEFAULT_AUDIT_EVENT_MAP,
+  mergeAuditEventMap,
+} from './audit-event-map.js';
+export { createClientAddressPseudonymizer, truncateClientAddress } from './client-address.js';
+export type {
+  AuditFailureTracker,
+  AuditLog,
+  AuditLogOptions,
+  AuditLogStats,
+  AuditRecordInput,
+  AuditRedactor,
+} from './create-audit-log.js';
+export { createAuditLog } from './create-audit-log.js';
+export type {
+  BatchingSink,
+  BatchingSinkOptions,
+  BatchingSinkStats,
+} from './create-batching-sink.js';
+export { createBatchingSink } from './create-batching-sink.js';
+export type { TextWriter } from './create-json-lines-sink.js';
+export { createJsonLinesSink } from './create-json-lines-sink.js';
+export type { PinoLikeLogger, PinoSinkOptions } from './create-pino-sink.js';
+export { createPinoSink } from './create-pino-sink.js';
+export { neutralizeLogText } from './neutralize-log-text.js';
+export type {
+  AuditLevel,
+  AuditOutcome,
+  AuditSink,
+  AuditSinkObject,
+  DecisionListener,
+  SecurityEvent,
+  SecurityEventType,
+} from './types.js';
+export type {
+  AuditChainErrorCode,
+  AuditChainResult,
+  VerifyAuditChainOptions,
+} from './verify-audit-chain.js';
+export {
+  AUDIT_CHAIN_GENESIS,
+  hashAuditEvent,
+  verifyAuditChain,
+} from './verify-audit-chain.js';

@@ -1,0 +1,178 @@
+import type { RuleResult } from '../protect/types.js';
+import type { AuditLevel, SecurityEventType } from './types.js';
+
+/** The event a rule result becomes. */
+export interface AuditEventMapping {
+  readonly type: SecurityEventType;
+  readonly level: AuditLevel;
+}
+
+/**
+ * How rule results become events: data, so an application can extend or override it
+ * (`createAuditLog({ events: { codes: { MY_CODE: { type, level } } } })`). `null` means
+ * "no event".
+ *
+ * Lookup order for a result: `codes['<rule>:<CODE>']`, then `codes['<CODE>']`. Exact codes apply to every conclusion (an allowed result can be an event, e.g. PII that was
+ * redacted). For denials and rule errors only: the longest matching entry of `prefixes`,
+ * then `statuses[<status>]`, then `fallback`. Allowed, skipped and `respond` results that
+ * no exact code maps produce no event.
+ */
+export interface AuditEventMap {
+  readonly codes: Readonly<Record<string, AuditEventMapping | null>>;
+  readonly prefixes: Readonly<Record<string, AuditEventMapping | null>>;
+  readonly statuses: Readonly<Record<number, AuditEventMapping>>;
+  readonly fallback: AuditEventMapping;
+}
+
+/** A partial map merged over the defaults. */
+export interface AuditEventMapOverrides {
+  readonly codes?: Readonly<Record<string, AuditEventMapping | null>> | undefined;
+  readonly prefixes?: Readonly<Record<string, AuditEventMapping | null>> | undefined;
+  readonly statuses?: Readonly<Record<number, AuditEventMapping>> | undefined;
+  readonly fallback?: AuditEventMapping | undefined;
+}
+
+const e = (type: SecurityEventType, level: AuditLevel): AuditEventMapping => ({ type, level });
+
+const LOGIN_FAIL = e('authn_login_fail', 'warn');
+const TOKEN_INVALID = e('authn_token_invalid', 'warn');
+const TOKEN_REUSE = e('authn_token_reuse', 'critical');
+const AUTHZ_FAIL = e('authz_fail', 'warn');
+const INPUT_FAIL = e('input_validation_fail', 'warn');
+const RATE = e('excess_rate_limit_exceeded', 'warn');
+
+/**
+ * The default mapping from the codes jaf-sec's rules return to OWASP event types. See
+ * docs/audit.md for the table.
+ *
+ * @example
+ * ```ts
+ * const events = { ...DEFAULT_AUDIT_EVENT_MAP, codes: { ...DEFAULT_AUDIT_EVENT_MAP.codes, MY_CODE: null } };
+ * ```
+ */
+export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
+  codes: {
+    // protect() itself
+    RULE_FAILED: e('sys_rule_failed', 'critical'),
+    BAD_REQUEST_URL: INPUT_FAIL,
+    // tokens: a revoked token presented again is the OWASP "token reuse" case
+    TOKEN_REVOKED: TOKEN_REUSE,
+    TOKEN_ALG_NOT_ALLOWED: e('authn_token_invalid', 'critical'),
+    TOKEN_CRIT_UNSUPPORTED: e('authn_token_invalid', 'critical'),
+    JWKS_UNAVAILABLE: e('sys_rule_failed', 'critical'),
+    // signing: replays are attacks; a body that does not match its digest is tampering
+    NONCE_REPLAYED: e('malicious_replay', 'critical'),
+    DIGEST_MISMATCH: e('input_validation_fail', 'critical'),
+    // permissions
+    PERMISSION_DENIED: AUTHZ_FAIL,
+    INSUFFICIENT_PERMISSIONS: AUTHZ_FAIL,
+    API_KEY_INSUFFICIENT_PERMISSIONS: AUTHZ_FAIL,
+    // API keys
+    API_KEY_REVOKED: TOKEN_REUSE,
+    API_KEY_USAGE_EXCEEDED: RATE,
+    // rate limits and the shield
+    RATE_LIMITED: RATE,
+    RATE_LIMIT_EXCEEDED: RATE,
+    BURST_DETECTED: RATE,
+    CLIENT_BANNED: e('malicious_client_banned', 'warn'),
+    IP_BANNED: e('malicious_client_banned', 'warn'),
+    BANNED: e('malicious_client_banned', 'warn'),
+    IP_DENIED: e('malicious_address_denied', 'warn'),
+    ADDRESS_DENIED: e('malicious_address_denied', 'warn'),
+    // CORS / CSRF
+    CORS_ORIGIN_NOT_ALLOWED: e('malicious_cors', 'warn'),
+    CSRF_TOKEN_INVALID: e('malicious_csrf', 'warn'),
+    CSRF_ORIGIN_MISMATCH: e('malicious_csrf', 'warn'),
+    // content
+    PROMPT_INJECTION: e('malicious_prompt_injection', 'warn'),
+    CONTENT_FLAGGED: e('malicious_content', 'warn'),
+    PII_DETECTED: e('sensitive_data_detected', 'info'),
+    // a successful authentication, per request
+    'authenticate:ALLOWED': e('authn_login_success', 'info'),
+    'authenticate:AUTHENTICATED': e('authn_login_success', 'info'),
+    AUTHENTICATED: e('authn_login_success', 'info'),
+  },
+  prefixes: {
+    TOKEN_: TOKEN_INVALID,
+    AUTH_: LOGIN_FAIL,
+    API_KEY_: LOGIN_FAIL,
+    SIGNATURE_: TOKEN_INVALID,
+    WEBHOOK_: TOKEN_INVALID,
+    INPUT_: INPUT_FAIL,
+    BODY_: INPUT_FAIL,
+    PATH_: INPUT_FAIL,
+    FILE_: INPUT_FAIL,
+    MESSAGE_: INPUT_FAIL,
+    CORS_: e('malicious_cors', 'warn'),
+    CSRF_: e('malicious_csrf', 'warn'),
+    RATE_: RATE,
+    SHIELD_: e('malicious_client_banned', 'warn'),
+    PII_: e('sensitive_data_detected', 'info'),
+    MODERATION_: e('malicious_content', 'warn'),
+  },
+  statuses: {
+    400: INPUT_FAIL,
+    401: LOGIN_FAIL,
+    403: AUTHZ_FAIL,
+    413: INPUT_FAIL,
+    415: INPUT_FAIL,
+    422: INPUT_FAIL,
+    429: RATE,
+    503: e('sys_rule_failed', 'critical'),
+  },
+  fallback: AUTHZ_FAIL,
+};
+
+/** Merges overrides over a base map (entries of the same key replace the base's). */
+export function mergeAuditEventMap(
+  base: AuditEventMap,
+  overrides: AuditEventMapOverrides | undefined,
+): AuditEventMap {
+  if (!overrides) return base;
+  return {
+    codes: { ...base.codes, ...overrides.codes },
+    prefixes: { ...base.prefixes, ...overrides.prefixes },
+    statuses: { ...base.statuses, ...overrides.statuses },
+    fallback: overrides.fallback ?? base.fallback,
+  };
+}
+
+/** Finds the event for one rule result; undefined when it produces none. */
+export type AuditEventResolver = (result: RuleResult) => AuditEventMapping | undefined;
+
+/**
+ * Compiles a map once (prefixes sorted longest first) into a per-result lookup.
+ *
+ * @example
+ * ```ts
+ * const resolve = createAuditEventResolver(DEFAULT_AUDIT_EVENT_MAP);
+ * resolve({ rule: 'authenticate', conclusion: 'deny', code: 'TOKEN_EXPIRED', dryRun: false, status: 401 });
+ * // { type: 'authn_token_invalid', level: 'warn' }
+ * ```
+ */
+export function createAuditEventResolver(map: AuditEventMap): AuditEventResolver {
+  const codes = new Map<string, AuditEventMapping | null>(Object.entries(map.codes));
+  const prefixes = Object.entries(map.prefixes).sort((a, b) => b[0].length - a[0].length);
+  const statuses = new Map<number, AuditEventMapping>(
+    Object.entries(map.statuses).map(([k, v]) => [Number(k), v]),
+  );
+  return (result) => {
+    let found = codes.get(`${result.rule}:${result.code}`);
+    if (found === undefined) found = codes.get(result.code);
+    if (found !== undefined) return found ?? undefined;
+    // Prefixes and statuses describe failures: a skipped or allowed result with an
+    // unknown code (an optional authentication with no credentials) is no event.
+    if (result.conclusion === 'deny' || result.conclusion === 'error') {
+      for (const [prefix, mapping] of prefixes) {
+        if (result.code.startsWith(prefix)) {
+          return mapping ?? undefined;
+        }
+      }
+    }
+    if (result.conclusion === 'deny') {
+      return (result.status !== undefined && statuses.get(result.status)) || map.fallback;
+    }
+    if (result.conclusion === 'error') return map.codes.RULE_FAILED ?? map.fallback;
+    return undefined;
+  };
+}

@@ -1,0 +1,467 @@
+import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
+import {
+  type AuditEventMapOverrides,
+  createAuditEventResolver,
+  DEFAULT_AUDIT_EVENT_MAP,
+  mergeAuditEventMap,
+} from './audit-event-map.js';
+import { truncateClientAddress } from './client-address.js';
+import { type LogValueLimits, neutralizeLogText, toLogValue } from './neutralize-log-text.js';
+import type {
+  AuditLevel,
+  AuditOutcome,
+  AuditSink,
+  AuditSinkObject,
+  DecisionListener,
+  SecurityEvent,
+  SecurityEventType,
+} from './types.js';
+import { AUDIT_CHAIN_GENESIS, hashAuditEvent } from './verify-audit-chain.js';
+
+/** Redacts event details before they are logged; must return a new value, not mutate. */
+export type AuditRedactor = (details: Readonly<Record<string, unknown>>) => unknown;
+
+/**
+ * Receives authentication failures and successes so repeated failures can lead to a ban
+ * (the consecutive-failures pattern). Keys are `account:<id>` and `client:<address>`.
+ * Errors and rejections are swallowed: logging never changes a decision.
+ */
+export interface AuditFailureTracker {
+  recordFailure(key: string, now: number): unknown;
+  /** Resets the key's consecutive failures after a success. */
+  recordSuccess?(key: string, now: number): unknown;
+}
+
+/** Options of {@link createAuditLog}. */
+export interface AuditLogOptions {
+  /** Where events go: a sink, a function, or several. */
+  readonly sink: AuditSink | readonly AuditSink[];
+  /** Application id written on every event (OWASP `appid`). */
+  readonly app?: string | undefined;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  readonly clock?: (() => number) | undefined;
+  /**
+   * Redacts `details` (PII, secrets) before anything else sees them. Default: none; pass
+   * core's deep redactor, or your own. A redactor that throws replaces the details with
+   * `{ redaction: 'failed' }` rather than log them unredacted.
+   */
+  readonly redact?: AuditRedactor | undefined;
+  /**
+   * What to log of the client address: `full` (default), `truncate` (IPv4 /24, IPv6 /48),
+   * `omit`, or a function such as {@link createClientAddressPseudonymizer}.
+   */
+  readonly clientAddress?: 'full' | 'truncate' | 'omit' | ((address: string) => string) | undefined;
+  /**
+   * Where the client address comes from. Default: `decision.state.clientIp` (set by the
+   * shield from trusted proxy headers) or else the socket peer `request.ip`.
+   */
+  readonly clientAddressFrom?:
+    | ((decision: Decision | undefined, request: SecurityRequest | undefined) => string | undefined)
+    | undefined;
+  /** Additions and overrides to the rule-code → event mapping. */
+  readonly events?: AuditEventMapOverrides | undefined;
+  /** Keep only this fraction (0..1) of events of a type, e.g. `{ authn_login_success: 0.01 }`. */
+  readonly sample?: Readonly<Record<string, number>> | undefined;
+  /** Random numbers in [0, 1) for sampling. Default `Math.random` (sampling is not a secret). */
+  readonly random?: (() => number) | undefined;
+  /** Events below this level are not written. Default `info` (everything). */
+  readonly minLevel?: AuditLevel | undefined;
+  /**
+   * Tamper evidence: each event carries `seq`, `prev` (the previous event's hash) and its
+   * own `hash`; check with `verifyAuditChain`. `{ startAfter, startSeq }` continues a chain
+   * kept from an earlier run.
+   */
+  readonly chain?: boolean | { readonly startAfter: string; readonly startSeq: number } | undefined;
+  /** Feeds authentication failures (per account and per client) to a ban manager. */
+  readonly bruteForce?: AuditFailureTracker | undefined;
+  /** Event types counted as authentication failures. Default: login fail, token invalid, token reuse. */
+  readonly failureTypes?: readonly SecurityEventType[] | undefined;
+  /** Bounds on copied details. Default depth 6, 50 keys, strings of 1,024 characters. */
+  readonly limits?: Partial<LogValueLimits> | undefined;
+}
+
+/** What the application passes to {@link AuditLog.record}. */
+export interface AuditRecordInput {
+  /** The request, for method, path, request id and client address. */
+  readonly request?: SecurityRequest | undefined;
+  /** Authenticated principal id. */
+  readonly principal?: string | undefined;
+  /** The account an authentication attempt named (fed to brute-force protection; not logged unless in details). */
+  readonly account?: string | undefined;
+  /** Client address, when there is no request. */
+  readonly client?: string | undefined;
+  readonly level?: AuditLevel | undefined;
+  readonly outcome?: AuditOutcome | undefined;
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Counters of an audit log. */
+export interface AuditLogStats {
+  /** Events handed to the sinks. */
+  readonly emitted: number;
+  /** Events left out by sampling. */
+  readonly sampledOut: number;
+  /** Sink writes that threw or rejected. */
+  readonly sinkErrors: number;
+}
+
+/** An audit log: plug `onDecision` into `createSecurity`, call `record` for the application's own events. */
+export interface AuditLog {
+  /** Emits one event per rule result the event map names. Never throws. */
+  readonly onDecision: DecisionListener;
+  /** Emits an application event (a password login, a permission change). Returns it, or undefined when filtered. */
+  record(type: SecurityEventType, input?: AuditRecordInput): SecurityEvent | undefined;
+  /** Flushes every sink that buffers. */
+  flush(): Promise<void>;
+  /** Hash of the last chained event (keep it elsewhere to detect truncation). */
+  readonly lastHash: string | undefined;
+  readonly stats: AuditLogStats;
+}
+
+const LEVEL_RANK: Record<AuditLevel, number> = { info: 0, warn: 1, critical: 2 };
+
+// Defaults for application-recorded events.
+const DEFAULT_LEVELS: Readonly<Record<string, AuditLevel>> = {
+  authn_login_success: 'info',
+  authn_login_fail: 'warn',
+  authn_login_fail_max: 'critical',
+  authn_login_lock: 'critical',
+  authn_token_invalid: 'warn',
+  authn_token_reuse: 'critical',
+  authz_fail: 'warn',
+  input_validation_fail: 'warn',
+  excess_rate_limit_exceeded: 'warn',
+  sys_rule_failed: 'critical',
+};
+const DENY_TYPES = new Set([
+  'authn_login_fail',
+  'authn_login_fail_max',
+  'authn_login_lock',
+  'authn_token_invalid',
+  'authn_token_reuse',
+  'authz_fail',
+  'input_validation_fail',
+  'excess_rate_limit_exceeded',
+]);
+const DEFAULT_FAILURE_TYPES = ['authn_login_fail', 'authn_token_invalid', 'authn_token_reuse'];
+const SUCCESS_TYPE = 'authn_login_success';
+
+/** URL path without query and fragment, found by a scan (no URL parse per event). */
+function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  const start = scheme === -1 ? 0 : url.indexOf('/', scheme + 3);
+  if (start === -1) return '/';
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 63 || c === 35) {
+      end = i;
+      break;
+    }
+  }
+  return url.slice(start, end);
+}
+
+function defaultClientAddressFrom(
+  decision: Decision | undefined,
+  request: SecurityRequest | undefined,
+): string | undefined {
+  const fromState = decision?.state.clientIp;
+  return typeof fromState === 'string' ? fromState : request?.ip;
+}
+
+function asSinkObject(sink: AuditSink): AuditSinkObject {
+  if (typeof sink === 'function') return { write: sink };
+  if (sink && typeof sink.write === 'function') return sink;
+  throw new TypeError(
+    'createAuditLog: each sink must be a function or have write(event); use createJsonLinesSink(process.stdout), createPinoSink(logger) or createBatchingSink({ send }).',
+  );
+}
+
+/**
+ * Creates the security audit log: every `protect()` decision becomes OWASP-vocabulary
+ * events without the application writing a line, with details redacted, control
+ * characters neutralised, optional sampling, client-address truncation or pseudonyms, a
+ * tamper-evident hash chain and brute-force feeding.
+ *
+ * @example
+ * ```ts
+ * const audit = createAuditLog({ sink: createJsonLinesSink(process.stdout), app: 'chat-api', chain: true });
+ * const security = createSecurity({ rules, onDecision: audit.onDecision });
+ * // the app's own password login:
+ * audit.record('authn_login_fail', { request, account: 'alice', details: { method: 'password' } });
+ * ```
+ * @throws TypeError/RangeError at construction on bad options (fix-it message).
+ */
+export function createAuditLog(options: AuditLogOptions): AuditLog {
+  if (!options || options.sink === undefined || options.sink === null) {
+    throw new TypeError(
+      'createAuditLog: pass { sink }, e.g. createJsonLinesSink(process.stdout) or a function (event) => void.',
+    );
+  }
+  const sinks = (Array.isArray(options.sink) ? options.sink : [options.sink]).map(asSinkObject);
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const redact = options.redact;
+  if (redact !== undefined && typeof redact !== 'function') {
+    throw new TypeError('createAuditLog: redact must be a function (details) => redactedDetails.');
+  }
+  const mode = options.clientAddress ?? 'full';
+  if (typeof mode !== 'function' && mode !== 'full' && mode !== 'truncate' && mode !== 'omit') {
+    throw new TypeError(
+      "createAuditLog: clientAddress is 'full', 'truncate', 'omit' or a function.",
+    );
+  }
+  const clientFrom = options.clientAddressFrom ?? defaultClientAddressFrom;
+  const resolve = createAuditEventResolver(
+    mergeAuditEventMap(DEFAULT_AUDIT_EVENT_MAP, options.events),
+  );
+  const sample = new Map<string, number>();
+  for (const [type, rate] of Object.entries(options.sample ?? {})) {
+    if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+      throw new RangeError(`createAuditLog: sample.${type} must be a number from 0 to 1.`);
+    }
+    sample.set(type, rate);
+  }
+  const minRank = LEVEL_RANK[options.minLevel ?? 'info'];
+  if (minRank === undefined) {
+    throw new TypeError("createAuditLog: minLevel is 'info', 'warn' or 'critical'.");
+  }
+  const limits: LogValueLimits = {
+    maxDepth: options.limits?.maxDepth ?? 6,
+    maxKeys: options.limits?.maxKeys ?? 50,
+    maxStringLength: options.limits?.maxStringLength ?? 1024,
+  };
+  const app = options.app === undefined ? undefined : neutralizeLogText(options.app, 128);
+  const chained = options.chain !== undefined && options.chain !== false;
+  let prev = typeof options.chain === 'object' ? options.chain.startAfter : AUDIT_CHAIN_GENESIS;
+  let seq = typeof options.chain === 'object' ? options.chain.startSeq : 0;
+  if (chained && (typeof prev !== 'string' || !Number.isInteger(seq) || seq < 0)) {
+    throw new TypeError(
+      'createAuditLog: chain is true, or { startAfter: <last hash>, startSeq: <next seq> } to continue a chain.',
+    );
+  }
+  let lastHash: string | undefined;
+  const tracker = options.bruteForce;
+  if (tracker !== undefined && typeof tracker.recordFailure !== 'function') {
+    throw new TypeError(
+      'createAuditLog: bruteForce needs recordFailure(key, now), e.g. a shield ban manager.',
+    );
+  }
+  const failureTypes = new Set<string>(options.failureTypes ?? DEFAULT_FAILURE_TYPES);
+
+  let emitted = 0;
+  let sampledOut = 0;
+  let sinkErrors = 0;
+  const onSinkError = () => {
+    sinkErrors++;
+  };
+
+  function clientOf(address: string | undefined): string | null {
+    if (address === undefined || address === '' || mode === 'omit') return null;
+    if (mode === 'full') return neutralizeLogText(address, 128);
+    if (mode === 'truncate') return truncateClientAddress(address);
+    try {
+      return neutralizeLogText(String(mode(address)), 128);
+    } catch {
+      return 'invalid';
+    }
+  }
+
+  function detailsOf(
+    details: Readonly<Record<string, unknown>> | undefined,
+  ): Record<string, unknown> {
+    if (details === undefined) return {};
+    let value: unknown = details;
+    if (redact) {
+      try {
+        value = redact(details);
+      } catch {
+        return { redaction: 'failed' };
+      }
+    }
+    const copied = toLogValue(value, limits);
+    return copied !== null && typeof copied === 'object' && !Array.isArray(copied)
+      ? (copied as Record<string, unknown>)
+      : { value: copied };
+  }
+
+  function feed(
+    type: string,
+    outcome: AuditOutcome,
+    account: unknown,
+    address: string | undefined,
+    now: number,
+  ) {
+    if (!tracker || outcome === 'dry_run') return;
+    const isFailure = failureTypes.has(type);
+    if (!isFailure && type !== SUCCESS_TYPE) return;
+    const keys: string[] = [];
+    if (typeof account === 'string' && account !== '') keys.push(`account:${account}`);
+    if (address) keys.push(`client:${address}`);
+    for (const key of keys) {
+      try {
+        const r = isFailure ? tracker.recordFailure(key, now) : tracker.recordSuccess?.(key, now);
+        if (r instanceof Promise) r.catch(onSinkError);
+      } catch {
+        sinkErrors++;
+      }
+    }
+  }
+
+  function write(event: SecurityEvent): SecurityEvent {
+    let out = event;
+    if (chained) {
+      const linked = { ...event, seq, prev };
+      const h = hashAuditEvent(linked);
+      out = { ...linked, hash: h };
+      prev = h;
+      lastHash = h;
+      seq++;
+    }
+    emitted++;
+    for (const sink of sinks) {
+      try {
+        const r = sink.write(out);
+        if (r instanceof Promise) r.catch(onSinkError);
+      } catch {
+        sinkErrors++;
+      }
+    }
+    return out;
+  }
+
+  function keep(type: string, level: AuditLevel): boolean {
+    if (LEVEL_RANK[level] < minRank) return false;
+    const rate = sample.get(type);
+    if (rate !== undefined && !(random() < rate)) {
+      sampledOut++;
+      return false;
+    }
+    return true;
+  }
+
+  function emitResult(
+    result: RuleResult,
+    decision: Decision,
+    request: SecurityRequest,
+    timestamp: string,
+    address: string | undefined,
+    now: number,
+  ): void {
+    const mapping = resolve(result);
+    if (!mapping) return;
+    const outcome: AuditOutcome =
+      result.conclusion === 'error'
+        ? 'error'
+        : result.conclusion === 'deny'
+          ? result.dryRun
+            ? 'dry_run'
+            : 'deny'
+          : 'allow';
+    const principalId = decision.principal?.id;
+    const account =
+      mapping.type === SUCCESS_TYPE
+        ? principalId
+        : (result.details?.account ?? result.details?.subject);
+    feed(mapping.type, outcome, account, address, now);
+    if (!keep(mapping.type, mapping.level)) return;
+    write({
+      timestamp,
+      type: mapping.type,
+      level: mapping.level,
+      ...(app === undefined ? {} : { app }),
+      principal: principalId === undefined ? null : neutralizeLogText(principalId, 256),
+      client: clientOf(address),
+      requestId: request.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
+      method: neutralizeLogText(String(request.method), 16),
+      path: neutralizeLogText(pathOf(String(request.url)), 512),
+      outcome,
+      rule: neutralizeLogText(result.rule, 64),
+      code: neutralizeLogText(result.code, 64),
+      ...(result.status === undefined ? {} : { status: result.status }),
+      details: detailsOf(result.details),
+    });
+  }
+
+  const onDecision: DecisionListener = (decision, request) => {
+    try {
+      const now = clock();
+      const timestamp = new Date(now).toISOString();
+      const address = clientFrom(decision, request);
+      const results = decision.results;
+      if (results.length === 0 && !decision.allowed) {
+        // protect() refused before any rule ran (an unparsable URL).
+        emitResult(
+          {
+            rule: 'protect',
+            conclusion: 'deny',
+            code: decision.code,
+            dryRun: false,
+            status: decision.status,
+          },
+          decision,
+          request,
+          timestamp,
+          address,
+          now,
+        );
+        return;
+      }
+      for (const result of results) emitResult(result, decision, request, timestamp, address, now);
+    } catch {
+      // Logging must never change the outcome.
+    }
+  };
+
+  function record(
+    type: SecurityEventType,
+    input: AuditRecordInput = {},
+  ): SecurityEvent | undefined {
+    try {
+      const now = clock();
+      const level = input.level ?? DEFAULT_LEVELS[type] ?? 'info';
+      const outcome = input.outcome ?? (DENY_TYPES.has(type) ? 'deny' : 'allow');
+      const request = input.request;
+      const address = input.client ?? clientFrom(undefined, request);
+      feed(type, outcome, input.account ?? input.principal, address, now);
+      if (!keep(type, level)) return undefined;
+      return write({
+        timestamp: new Date(now).toISOString(),
+        type: neutralizeLogText(type, 64),
+        level,
+        ...(app === undefined ? {} : { app }),
+        principal: input.principal === undefined ? null : neutralizeLogText(input.principal, 256),
+        client: clientOf(address),
+        requestId:
+          request?.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
+        method: request ? neutralizeLogText(String(request.method), 16) : null,
+        path: request ? neutralizeLogText(pathOf(String(request.url)), 512) : null,
+        outcome,
+        details: detailsOf(input.details),
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    onDecision,
+    record,
+    async flush() {
+      for (const sink of sinks) {
+        try {
+          await sink.flush?.();
+        } catch {
+          sinkErrors++;
+        }
+      }
+    },
+    get lastHash() {
+      return lastHash;
+    },
+    get stats() {
+      return { emitted, sampledOut, sinkErrors };
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { hash } from '#hash';
+import { encodeHex } from '../internal/bytes.js';
+import type { SecurityEvent } from './types.js';
+
+/** `prev` of the first event of a chain: 64 zeros. */
+export const AUDIT_CHAIN_GENESIS = '0'.repeat(64);
+
+/**
+ * JSON with object keys sorted at every level, so the same event hashes the same after a
+ * round trip through any JSON writer and parser.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    const s = JSON.stringify(value);
+    return s === undefined ? 'null' : s;
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/**
+ * Hex SHA-256 of an event: the canonical JSON of every field except `hash` (so `prev`
+ * and `seq` are covered, which is what links the chain).
+ *
+ * @example
+ * ```ts
+ * const h = hashAuditEvent(event); // 'e3b0c4…'
+ * ```
+ */
+export function hashAuditEvent(event: SecurityEvent): string {
+  const { hash: _ignored, ...rest } = event;
+  return encodeHex(hash('sha256', canonicalJson(rest)));
+}
+
+/**
+ * Why a chain does not verify:
+ * - `AUDIT_EVENT_UNCHAINED`: an event has no `seq`, `prev` or `hash` (logged without `chain`).
+ * - `AUDIT_EVENT_ALTERED`: an event's content no longer matches its own hash (edited).
+ * - `AUDIT_CHAIN_BROKEN`: an event's `prev` is not the previous event's hash, or `seq`
+ *   skips: an event was removed, inserted or reordered (or edited and re-hashed).
+ * - `AUDIT_CHAIN_TRUNCATED`: the last hash is not the anchor the caller kept.
+ */
+export type AuditChainErrorCode =
+  | 'AUDIT_EVENT_UNCHAINED'
+  | 'AUDIT_EVENT_ALTERED'
+  | 'AUDIT_CHAIN_BROKEN'
+  | 'AUDIT_CHAIN_TRUNCATED';
+
+/** Result of {@link verifyAuditChain}. */
+export type AuditChainResult =
+  | { readonly ok: true; readonly value: { readonly count: number; readonly lastHash: string } }
+  | {
+      readonly ok: false;
+      readonly error: {
+        readonly code: AuditChainErrorCode;
+        readonly message: string;
+        /** Index (in the array given) of the first event found wrong. */
+        readonly index: number;
+      };
+    };
+
+/** Options of {@link verifyAuditChain}. */
+export interface VerifyAuditChainOptions {
+  /**
+   * `prev` expected on the first event. Default {@link AUDIT_CHAIN_GENESIS} (a log from
+   * its start); pass the last verified hash to check a later segment.
+   */
+  readonly startAfter?: string | undefined;
+  /** `seq` expected on the first event. Default 0, or unchecked when `startAfter` is given. */
+  readonly startSeq?: number | undefined;
+  /**
+   * Hash of the last event, kept elsewhere (`auditLog.lastHash`, written to another
+   * system). Without it, removing events from the end cannot be seen.
+   */
+  readonly lastHash?: string | undefined;
+}
+
+const failChain = (
+  code: AuditChainErrorCode,
+  index: number,
+  message: string,
+): AuditChainResult => ({
+  ok: false,
+  error: { code, message, index },
+});
+
+/**
+ * Checks a tamper-evident log: each event's hash matches its content, and each event's
+ * `prev` is the hash of the event before it. Finds an edited, removed, inserted or
+ * reordered event and says where. Never throws.
+ *
+ * @param events - Events in the order they were written (e.g. parsed JSON lines).
+ * @returns `ok({ count, lastHash })`, or the first problem with its index; codes in
+ *   {@link AuditChainErrorCode}.
+ * @example
+ * ```ts
+ * const events = text.trim().split('\n').map((line) => JSON.parse(line));
+ * const result = verifyAuditChain(events, { lastHash: anchoredHash });
+ * if (!result.ok) console.error(result.error.code, 'at event', result.error.index);
+ * ```
+ */
+export function verifyAuditChain(
+  events: readonly SecurityEvent[],
+  options: VerifyAuditChainOptions = {},
+): AuditChainResult {
+  let prev = options.startAfter ?? AUDIT_CHAIN_GENESIS;
+  let expectedSeq: number | undefined =
+    options.startSeq ?? (options.startAfter === undefined ? 0 : undefined);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (
+      !event ||
+      typeof event.hash !== 'string' ||
+      typeof event.prev !== 'string' ||
+      typeof event.seq !== 'number'
+    ) {
+      return failChain('AUDIT_EVENT_UNCHAINED', i, `Event ${i} carries no seq/prev/hash.`);
+    }
+    if (hashAuditEvent(event) !== event.hash) {
+      return failChain(
+        'AUDIT_EVENT_ALTERED',
+        i,
+        `Event ${i} does not match its hash: it was edited.`,
+      );
+    }
+    if (event.prev !== prev || (expectedSeq !== undefined && event.seq !== expectedSeq)) {
+      return failChain(
+        'AUDIT_CHAIN_BROKEN',
+        i,
+        `Event ${i} does not follow the one before it: events were removed, inserted or reordered before it.`,
+      );
+    }
+    prev = event.hash;
+    expectedSeq = event.seq + 1;
+  }
+  if (options.lastHash !== undefined && options.lastHash !== prev) {
+    return failChain(
+      'AUDIT_CHAIN_TRUNCATED',
+      events.length,
+      'The last event is not the anchored one: events were removed from the end.',
+    );
+  }
+  return { ok: true, value: { count: events.length, lastHash: prev } };
+}

@@ -1,3 +1,25 @@
+export type {
+  AdapterErrorCode,
+  AdapterOptions,
+  BridgedRequest,
+  BridgeNodeOptions,
+  BridgeWebOptions,
+  DenialResponse,
+  NodeHeaders,
+  NodeRequestLike,
+  WebRequestLike,
+} from './adapter-bridge.js';
+export {
+  bridgeNodeRequest,
+  bridgeWebRequest,
+  buildAbsoluteUrl,
+  createNodeHeaderReader,
+  DEFAULT_BODY_LIMIT,
+  listDryRunDenials,
+  protectBridged,
+  resolveAdapterOptions,
+  toDenialResponse,
+} from './adapter-bridge.js';
 export type { Security, SecurityOptions } from './create-security.js';
 export { createSecurity } from './create-security.js';
 export type {

@@ -1,0 +1,95 @@
+import {
+  type AdapterOptions,
+  bridgeWebRequest,
+  type Decision,
+  type Principal,
+  protectBridged,
+  resolveAdapterOptions,
+  type Security,
+  toDenialResponse,
+} from '@jaf-sec/core/protect';
+import type { MiddlewareHandler } from 'hono';
+
+/** Context variables the middleware sets: `c.get('principal')`, `c.get('securityDecision')`. */
+export interface SecurityVariables {
+  principal: Principal | undefined;
+  securityDecision: Decision;
+}
+
+/** The fields of a Hono context the middleware reads (structural). */
+export interface HonoContextLike {
+  readonly req: { readonly raw: Request };
+  readonly env?: unknown;
+}
+
+/** Options of {@link jafSec}. */
+export interface JafSecHonoOptions extends AdapterOptions {
+  /**
+   * The peer address. Default: the socket of @hono/node-server (`c.env.incoming.socket`);
+   * on Bun, Deno or Workers pass e.g. `(c) => getConnInfo(c).remote.address`.
+   */
+  readonly getIp?: ((c: HonoContextLike) => string | undefined) | undefined;
+}
+
+function readNodeServerIp(c: HonoContextLike): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
+function writeHeaders(res: Response, headers: Readonly<Record<string, string>>): Response {
+  try {
+    res.headers.delete('x-powered-by');
+    for (const name in headers) res.headers.set(name, headers[name]!);
+    return res;
+  } catch {
+    // Immutable headers (e.g. a Response from fetch): copy into a new Response.
+    const copy = new Response(res.body, res);
+    copy.headers.delete('x-powered-by');
+    for (const name in headers) copy.headers.set(name, headers[name]!);
+    return copy;
+  }
+}
+
+/**
+ * Hono middleware that runs `security.protect()` before the handler.
+ *
+ * Allowed requests continue with `c.get('principal')` and `c.get('securityDecision')`;
+ * denials are answered with the decision's status and `{"error":{"code","message"}}`.
+ * Decision headers are written on every response. Rules may read the raw body (a clone of
+ * the request, bounded by `bodyLimit`, 413 `BODY_TOO_LARGE` beyond), and the handler can
+ * still call `c.req.json()`.
+ *
+ * @param security - the pipeline from `createSecurity` (use `security.with(rule)` per route).
+ * @param options - body limit and how to find the peer address; validated once.
+ * @returns a Hono middleware.
+ * @throws TypeError when `security` or the options are invalid.
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: SecurityVariables }>();
+ * app.post('/chat', jafSec(security.with(requirePermission('chat:basic'))),
+ *   async (c) => c.json({ user: c.get('principal')?.id, message: await c.req.json() }));
+ * ```
+ */
+export function jafSec(
+  security: Security,
+  options?: JafSecHonoOptions,
+): MiddlewareHandler<{ Variables: SecurityVariables }> {
+  if (!security || typeof security.protect !== 'function') {
+    throw new TypeError('jafSec: pass the object returned by createSecurity({ rules }).');
+  }
+  const { bodyLimit } = resolveAdapterOptions(options);
+  const getIp = options?.getIp ?? readNodeServerIp;
+
+  return async function jafSecMiddleware(c, next) {
+    const bridged = bridgeWebRequest(c.req.raw, { bodyLimit, ip: getIp(c) });
+    const decision = await protectBridged(security, bridged);
+    c.set('securityDecision', decision);
+    if (!decision.allowed) {
+      const denial = toDenialResponse(decision);
+      return new Response(denial.body, { status: denial.status, headers: denial.headers });
+    }
+    c.set('principal', decision.principal);
+    await next();
+    c.res = writeHeaders(c.res, decision.headers);
+  };
+}

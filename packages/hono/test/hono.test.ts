@@ -1,0 +1,122 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSecurity, RAW_JSON } from '../../express/test/support/rules.js';
+import { jafSec, type SecurityVariables } from '../src/index.js';
+
+const servers: ServerType[] = [];
+let base: string;
+let smallBase: string;
+
+async function start(app: Hono<{ Variables: SecurityVariables }>): Promise<string> {
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  servers.push(server);
+  if (!server.listening) await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function build(bodyLimit?: number) {
+  const app = new Hono<{ Variables: SecurityVariables }>();
+  app.use('*', jafSec(createTestSecurity(), { bodyLimit }));
+  app.all('/echo', async (c) => {
+    const decision = c.get('securityDecision');
+    return c.json({
+      principal: c.get('principal')?.id ?? null,
+      parsed: c.req.method === 'POST' ? await c.req.json() : null,
+      raw: decision.state.rawBody ?? null,
+      same: decision.state.sameBytes ?? null,
+    });
+  });
+  // A handler that returns a plain Response: decision headers must still be written.
+  app.get('/plain', () => new Response('plain'));
+  return app;
+}
+
+beforeAll(async () => {
+  base = await start(build());
+  smallBase = await start(build(16));
+});
+
+afterAll(() => {
+  for (const s of servers) s.close();
+});
+
+const json = { 'content-type': 'application/json', 'x-test-user': 'ada' };
+
+describe('jafSec (hono)', () => {
+  it("lets an allowed request through with c.get('principal') and writes decision headers", async () => {
+    const res = await fetch(`${base}/echo`, { headers: { 'x-test-user': 'ada' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    expect((await res.json()).principal).toBe('ada');
+  });
+
+  it('writes decision headers on a plain Response returned by the handler', async () => {
+    const res = await fetch(`${base}/plain`, { headers: { 'x-test-user': 'ada' } });
+    expect(await res.text()).toBe('plain');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('answers a denial with its status, JSON error and headers, without echoing the credential', async () => {
+    const res = await fetch(`${base}/echo`, { headers: { authorization: 'Bearer secret-token' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'AUTH_REQUIRED', message: 'Authentication required.' },
+    });
+    expect(text).not.toContain('secret-token');
+  });
+
+  it('answers a respond outcome with its status and no body', async () => {
+    const res = await fetch(`${base}/echo`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.text()).toBe('');
+  });
+
+  it('gives a rule the exact raw JSON bytes and c.req.json() still parses them', async () => {
+    const res = await fetch(`${base}/echo`, { method: 'POST', headers: json, body: RAW_JSON });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      principal: 'ada',
+      parsed: { message: 'héllo 👋', n: 1 },
+      raw: RAW_JSON,
+      same: true,
+    });
+  });
+
+  it('answers 413 BODY_TOO_LARGE when the body exceeds bodyLimit', async () => {
+    const res = await fetch(`${smallBase}/echo`, { method: 'POST', headers: json, body: RAW_JSON });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      error: { code: 'BODY_TOO_LARGE', message: 'Request body too large.' },
+    });
+  });
+
+  it('answers 413 when a streamed body without length grows past bodyLimit', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"a":"'));
+        controller.enqueue(new TextEncoder().encode(`${'x'.repeat(64)}"}`));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${smallBase}/echo`, {
+      method: 'POST',
+      headers: json,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+
+  it('rejects a missing security object or a bad bodyLimit at construction', () => {
+    expect(() => jafSec(undefined as never)).toThrow(TypeError);
+    expect(() => jafSec(createTestSecurity(), { bodyLimit: 1.5 })).toThrow(/bodyLimit/);
+  });
+});

@@ -9,6 +9,8 @@ export interface HmacKey {
   readonly algorithm: HashAlgorithm;
   /** HMAC of `data` under this key. */
   sign(data: BinaryLike): Uint8Array;
+  /** HMAC of the concatenation of `parts`, without copying them into one buffer first. */
+  signParts(parts: readonly BinaryLike[]): Uint8Array;
 }
 
 /** An incremental hash for bodies that arrive in chunks. */

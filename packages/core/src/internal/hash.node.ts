@@ -51,6 +51,11 @@ export function importHmacKey(algorithm: HashAlgorithm, key: Uint8Array): HmacKe
   return {
     algorithm,
     sign: (data) => view(createHmac(algorithm, keyObject).update(data).digest()),
+    signParts(parts) {
+      const mac = createHmac(algorithm, keyObject);
+      for (const part of parts) mac.update(part);
+      return view(mac.digest());
+    },
   };
 }
 

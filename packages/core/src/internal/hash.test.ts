@@ -13,6 +13,11 @@ describe('#hash primitive', () => {
       expect(encodeHex(prepared.sign(data))).toBe(v.hmac_sha256_hex);
       // A prepared key gives the same answer every time (its state is cloned, not consumed).
       expect(encodeHex(prepared.sign(data))).toBe(v.hmac_sha256_hex);
+      // Split into parts (bytes and text mixed): the same MAC as over the whole.
+      const cut = data.length >> 1;
+      expect(encodeHex(prepared.signParts([data.subarray(0, cut), data.subarray(cut)]))).toBe(
+        v.hmac_sha256_hex,
+      );
     });
   }
 

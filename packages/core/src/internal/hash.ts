@@ -50,6 +50,11 @@ export function importHmacKey(algorithm: HashAlgorithm, key: Uint8Array): HmacKe
       // Cloning the keyed state skips the key schedule on every message.
       return prepared.clone().update(toBytes(data)).digest();
     },
+    signParts(parts) {
+      const mac = prepared.clone();
+      for (const part of parts) mac.update(toBytes(part));
+      return mac.digest();
+    },
   };
 }
 

@@ -1,0 +1,313 @@
+import { importAesGcmKey } from '#cipher';
+import { scrypt } from '#kdf';
+import { decodeBase64Url, encodeBase64Url, utf8 } from '../internal/bytes.js';
+import { type RandomSource, randomBytes } from '../internal/random.js';
+import { fail, ok, type Result } from '../internal/result.js';
+import type { EnvelopeData, EnvelopeErrorCode, EnvelopeOptions } from './keyring.js';
+import { pbkdf2Sha256 } from './web-crypto.js';
+
+/** Password hashing functions for deriving encryption keys. */
+export type PasswordKdf = 'pbkdf2-sha256' | 'scrypt';
+
+/**
+ * Everything needed to derive the same key again from the same password: store it next
+ * to the data (it is not secret). JSON-serializable; the salt is base64url.
+ */
+export type PasswordKeyParams =
+  | { readonly kdf: 'pbkdf2-sha256'; readonly iterations: number; readonly salt: string }
+  | {
+      readonly kdf: 'scrypt';
+      readonly N: number;
+      readonly r: number;
+      readonly p: number;
+      readonly salt: string;
+    };
+
+/** Cost and salt choices for {@link deriveKeyFromPassword} and {@link encryptWithPassword}. */
+export interface PasswordKdfOptions {
+  /** Default `pbkdf2-sha256`. */
+  readonly kdf?: PasswordKdf | undefined;
+  /** PBKDF2 iterations. Default and minimum 600,000 (OWASP 2023 for HMAC-SHA256). */
+  readonly iterations?: number | undefined;
+  /** scrypt cost, a power of two. Default 2^17 (OWASP). */
+  readonly N?: number | undefined;
+  /** scrypt block size. Default 8. */
+  readonly r?: number | undefined;
+  /** scrypt parallelism. Default 1. */
+  readonly p?: number | undefined;
+  /**
+   * Salt: bytes or base64url (as stored in {@link PasswordKeyParams}), 16-64 bytes.
+   * Default: 16 fresh random bytes.
+   */
+  readonly salt?: Uint8Array | string | undefined;
+  /** Source of the salt and nonce; injectable for tests. */
+  readonly random?: RandomSource | undefined;
+}
+
+/** A key derived from a password, with the parameters to derive it again. */
+export interface PasswordKey {
+  /** 32 bytes, usable as a keyring key. */
+  readonly key: Uint8Array;
+  readonly params: PasswordKeyParams;
+}
+
+/** Limits on the cost an envelope may ask for, so a crafted header cannot exhaust the host. */
+export interface PasswordDecryptOptions extends EnvelopeOptions {
+  /** Highest PBKDF2 iteration count accepted. Default 10,000,000. */
+  readonly maxIterations?: number | undefined;
+  /** Highest scrypt memory (128 * N * r bytes) accepted. Default 256 MiB. */
+  readonly maxScryptMemory?: number | undefined;
+  /** Highest scrypt work (N * r * p) accepted. Default 2^24. */
+  readonly maxScryptWork?: number | undefined;
+}
+
+/**
+ * Why a password envelope was refused: the keyring codes, plus
+ * - `ENVELOPE_KDF_UNSUPPORTED`: the header names an unknown key-derivation function.
+ * - `ENVELOPE_KDF_TOO_COSTLY`: the header asks for more work or memory than the limits allow.
+ */
+export type PasswordEnvelopeErrorCode =
+  | Exclude<EnvelopeErrorCode, 'ENVELOPE_KEY_UNKNOWN' | 'ENVELOPE_NOT_TEXT'>
+  | 'ENVELOPE_KDF_UNSUPPORTED'
+  | 'ENVELOPE_KDF_TOO_COSTLY';
+
+/** Format byte of password envelopes: key derived from a password, AES-256-GCM. */
+export const PASSWORD_ENVELOPE_VERSION = 2;
+const KDF_PBKDF2 = 1;
+const KDF_SCRYPT = 2;
+const MIN_ITERATIONS = 600_000;
+// OWASP's scrypt table trades memory for passes: (2^17,8,1) ... (2^13,8,10). Every row has
+// N * r * p of at least 2^19, so that is the floor for new keys.
+const MIN_SCRYPT_WORK = 2 ** 19;
+
+const passwordBytes = (password: string | Uint8Array): Uint8Array => {
+  if (typeof password === 'string') return utf8(password);
+  if (password instanceof Uint8Array) return password;
+  throw new TypeError('password must be a string or bytes');
+};
+
+interface ResolvedParams {
+  readonly kdf: PasswordKdf;
+  readonly iterations: number;
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+  readonly salt: Uint8Array;
+}
+
+function resolveOptions(options: PasswordKdfOptions | undefined): ResolvedParams {
+  const kdf = options?.kdf ?? 'pbkdf2-sha256';
+  if (kdf !== 'pbkdf2-sha256' && kdf !== 'scrypt') {
+    throw new TypeError(`kdf must be 'pbkdf2-sha256' or 'scrypt', got ${String(kdf)}`);
+  }
+  const iterations = options?.iterations ?? MIN_ITERATIONS;
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > 0xffffffff) {
+    throw new RangeError(
+      `iterations must be an integer of at least ${MIN_ITERATIONS} (OWASP for PBKDF2-HMAC-SHA256)`,
+    );
+  }
+  const N = options?.N ?? 2 ** 17;
+  const r = options?.r ?? 8;
+  const p = options?.p ?? 1;
+  if (!Number.isInteger(N) || N < 2 || N > 2 ** 30 || (N & (N - 1)) !== 0) {
+    throw new RangeError('scrypt N must be a power of two between 2 and 2^30');
+  }
+  if (!Number.isInteger(r) || r < 1 || r > 255 || !Number.isInteger(p) || p < 1 || p > 255) {
+    throw new RangeError('scrypt r and p must be integers from 1 to 255');
+  }
+  if (kdf === 'scrypt' && N * r * p < MIN_SCRYPT_WORK) {
+    throw new RangeError('scrypt N * r * p must be at least 2^19 (OWASP: N=2^17, r=8, p=1)');
+  }
+  let salt: Uint8Array | undefined;
+  if (options?.salt === undefined) salt = (options?.random ?? randomBytes)(16);
+  else if (typeof options.salt === 'string') salt = decodeBase64Url(options.salt);
+  else salt = options.salt;
+  if (!(salt instanceof Uint8Array) || salt.length < 16 || salt.length > 64) {
+    throw new TypeError('salt must be 16-64 bytes (or their base64url)');
+  }
+  return { kdf, iterations, N, r, p, salt };
+}
+
+function runKdf(password: Uint8Array, params: ResolvedParams): Promise<Uint8Array> {
+  return params.kdf === 'scrypt'
+    ? scrypt(password, params.salt, { N: params.N, r: params.r, p: params.p, dkLen: 32 })
+    : pbkdf2Sha256(password, params.salt, params.iterations, 32);
+}
+
+/**
+ * Derives a 256-bit key from a password with PBKDF2-HMAC-SHA256 (Web Crypto, native on
+ * every runtime) or scrypt (node:crypto on Node, @noble/hashes elsewhere). Store the
+ * returned `params` (salt included) to derive the same key later: pass them back as options.
+ *
+ * @param password - The password (UTF-8, not normalized, as Python's `password.encode()`).
+ * @param options - KDF, cost and salt; defaults to PBKDF2 with 600,000 iterations and a random salt.
+ * @returns The key and its parameters.
+ * @throws TypeError/RangeError for a cost below the OWASP floor or a salt not 16-64 bytes.
+ * @example
+ * ```ts
+ * const { key, params } = await deriveKeyFromPassword(password);
+ * await db.save('kdf-params', JSON.stringify(params));
+ * // later, in another process:
+ * const again = await deriveKeyFromPassword(password, JSON.parse(stored));
+ * ```
+ */
+export async function deriveKeyFromPassword(
+  password: string | Uint8Array,
+  options?: PasswordKdfOptions,
+): Promise<PasswordKey> {
+  const params = resolveOptions(options);
+  const key = await runKdf(passwordBytes(password), params);
+  const salt = encodeBase64Url(params.salt);
+  return {
+    key,
+    params:
+      params.kdf === 'scrypt'
+        ? { kdf: 'scrypt', N: params.N, r: params.r, p: params.p, salt }
+        : { kdf: 'pbkdf2-sha256', iterations: params.iterations, salt },
+  };
+}
+
+function encodeHeader(params: ResolvedParams): Uint8Array {
+  const kdfBytes = params.kdf === 'scrypt' ? 3 : 4;
+  const header = new Uint8Array(2 + kdfBytes + 1 + params.salt.length);
+  header[0] = PASSWORD_ENVELOPE_VERSION;
+  if (params.kdf === 'scrypt') {
+    header[1] = KDF_SCRYPT;
+    header[2] = Math.log2(params.N);
+    header[3] = params.r;
+    header[4] = params.p;
+  } else {
+    header[1] = KDF_PBKDF2;
+    new DataView(header.buffer).setUint32(2, params.iterations);
+  }
+  header[2 + kdfBytes] = params.salt.length;
+  header.set(params.salt, 3 + kdfBytes);
+  return header;
+}
+
+const concatAad = (header: Uint8Array, aad: EnvelopeData | undefined): Uint8Array => {
+  if (aad === undefined) return header;
+  const extra = typeof aad === 'string' ? utf8(aad) : aad;
+  const out = new Uint8Array(header.length + extra.length);
+  out.set(header, 0);
+  out.set(extra, header.length);
+  return out;
+};
+
+/**
+ * Encrypts with a key derived from a password. The output carries the KDF, its cost and
+ * the salt (`0x02 | kdf | cost | salt length | salt | nonce | ciphertext | tag`, all of the
+ * header authenticated), so any process that knows the password can decrypt it.
+ *
+ * Each call runs the KDF (about a quarter of a second at the defaults). For many records,
+ * derive once with {@link deriveKeyFromPassword} and use a keyring.
+ *
+ * @param plaintext - Bytes or UTF-8 text.
+ * @param password - The password.
+ * @param options - KDF choices (see {@link PasswordKdfOptions}) and associated data.
+ * @returns The envelope bytes.
+ * @throws TypeError/RangeError for options below the OWASP floor.
+ * @example
+ * ```ts
+ * const sealed = await encryptWithPassword('backup', password, { kdf: 'scrypt' });
+ * const opened = await decryptWithPassword(sealed, password);
+ * ```
+ */
+export async function encryptWithPassword(
+  plaintext: EnvelopeData,
+  password: string | Uint8Array,
+  options?: PasswordKdfOptions & EnvelopeOptions,
+): Promise<Uint8Array> {
+  const params = resolveOptions(options);
+  const header = encodeHeader(params);
+  const key = await runKdf(passwordBytes(password), params);
+  const nonce = (options?.random ?? randomBytes)(12);
+  const prefix = new Uint8Array(header.length + 12);
+  prefix.set(header, 0);
+  prefix.set(nonce, header.length);
+  const cipher = importAesGcmKey(key);
+  key.fill(0);
+  const data = typeof plaintext === 'string' ? utf8(plaintext) : plaintext;
+  return cipher.seal(nonce, data, concatAad(header, options?.aad), prefix);
+}
+
+/**
+ * Decrypts an envelope made by {@link encryptWithPassword}, re-running the KDF with the
+ * parameters in its header (bounded by `maxIterations` / `maxScryptMemory` / `maxScryptWork`).
+ *
+ * @param envelope - The envelope bytes (untrusted).
+ * @param password - The password.
+ * @param options - Associated data and cost limits.
+ * @returns The plaintext, or a {@link PasswordEnvelopeErrorCode}: `ENVELOPE_MALFORMED`,
+ *   `ENVELOPE_VERSION_UNSUPPORTED`, `ENVELOPE_KDF_UNSUPPORTED`, `ENVELOPE_KDF_TOO_COSTLY`,
+ *   `ENVELOPE_AUTH_FAILED` (wrong password, tampering or other associated data).
+ * @example
+ * ```ts
+ * const opened = await decryptWithPassword(sealed, password, { aad: 'backup/2026-11' });
+ * if (!opened.ok) throw new Error(opened.error.code);
+ * ```
+ */
+export async function decryptWithPassword(
+  envelope: Uint8Array,
+  password: string | Uint8Array,
+  options?: PasswordDecryptOptions,
+): Promise<Result<Uint8Array, PasswordEnvelopeErrorCode>> {
+  if (!(envelope instanceof Uint8Array) || envelope.length < 2) {
+    return fail('ENVELOPE_MALFORMED', 'The envelope is too short.');
+  }
+  if (envelope[0] !== PASSWORD_ENVELOPE_VERSION) {
+    return fail('ENVELOPE_VERSION_UNSUPPORTED', 'The envelope format is not supported.');
+  }
+  const kdfId = envelope[1];
+  if (kdfId !== KDF_PBKDF2 && kdfId !== KDF_SCRYPT) {
+    return fail('ENVELOPE_KDF_UNSUPPORTED', 'The envelope names an unknown key derivation.');
+  }
+  const kdfBytes = kdfId === KDF_SCRYPT ? 3 : 4;
+  if (envelope.length < 3 + kdfBytes)
+    return fail('ENVELOPE_MALFORMED', 'The envelope is too short.');
+  const saltLength = envelope[2 + kdfBytes]!;
+  const headerLength = 3 + kdfBytes + saltLength;
+  if (saltLength < 16 || saltLength > 64 || envelope.length < headerLength + 12 + 16) {
+    return fail('ENVELOPE_MALFORMED', 'The envelope is too short or its header is invalid.');
+  }
+  const salt = envelope.subarray(3 + kdfBytes, headerLength);
+  let derive: Promise<Uint8Array>;
+  const pw = passwordBytes(password);
+  if (kdfId === KDF_SCRYPT) {
+    const log2N = envelope[2]!;
+    const r = envelope[3]!;
+    const p = envelope[4]!;
+    if (log2N < 1 || log2N > 30 || r < 1 || p < 1) {
+      return fail('ENVELOPE_MALFORMED', 'The envelope scrypt parameters are invalid.');
+    }
+    const N = 2 ** log2N;
+    if (
+      128 * N * r > (options?.maxScryptMemory ?? 256 * 1024 * 1024) ||
+      N * r * p > (options?.maxScryptWork ?? 2 ** 24)
+    ) {
+      return fail(
+        'ENVELOPE_KDF_TOO_COSTLY',
+        'The envelope asks for more scrypt work than allowed.',
+      );
+    }
+    derive = scrypt(pw, salt, { N, r, p, dkLen: 32 });
+  } else {
+    const iterations = new DataView(envelope.buffer, envelope.byteOffset).getUint32(2);
+    if (iterations < 1)
+      return fail('ENVELOPE_MALFORMED', 'The envelope iteration count is invalid.');
+    if (iterations > (options?.maxIterations ?? 10_000_000)) {
+      return fail('ENVELOPE_KDF_TOO_COSTLY', 'The envelope asks for more iterations than allowed.');
+    }
+    derive = pbkdf2Sha256(pw, salt, iterations, 32);
+  }
+  const key = await derive;
+  const cipher = importAesGcmKey(key);
+  key.fill(0);
+  const header = envelope.subarray(0, headerLength);
+  const plain = await cipher.open(
+    envelope.subarray(headerLength, headerLength + 12),
+    envelope.subarray(headerLength + 12),
+    concatAad(header, options?.aad),
+  );
+  return plain ? ok(plain) : fail('ENVELOPE_AUTH_FAILED', 'The envelope failed authentication.');
+}

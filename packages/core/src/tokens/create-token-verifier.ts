@@ -217,16 +217,17 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     const raw = decodeSegment(segment);
     if (raw === undefined) return tokenFailure('TOKEN_MALFORMED');
     const { alg, kid, typ, crit, b64 } = raw;
+    // No JWS extension is implemented, so any critical one must be refused (RFC 7515 4.1.11).
+    if (crit !== undefined) return tokenFailure('TOKEN_CRIT_UNSUPPORTED');
     if (
       typeof alg !== 'string' ||
       (kid !== undefined && typeof kid !== 'string') ||
       (typ !== undefined && typeof typ !== 'string') ||
+      // b64:false (RFC 7797) changes what is signed and is only valid listed in crit.
       (b64 !== undefined && b64 !== true)
     ) {
       return tokenFailure('TOKEN_MALFORMED');
     }
-    // No JWS extension is implemented, so any critical one must be refused (RFC 7515 4.1.11).
-    if (crit !== undefined) return tokenFailure('TOKEN_CRIT_UNSUPPORTED');
     const header: TokenHeader = { alg };
     if (kid !== undefined) header.kid = kid;
     if (typ !== undefined) header.typ = typ;

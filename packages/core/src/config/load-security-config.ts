@@ -1,0 +1,450 @@
+import * as v from 'valibot';
+import { timingSafeEqual } from '../internal/constant-time.js';
+import { type ConfigIssue, type ConfigIssueCode, describeConfigIssue } from './config-issues.js';
+import {
+  codeUnits,
+  decodeConfigSecret,
+  estimateEntropyBits,
+  isPatternedSecret,
+  isPlaceholderSecret,
+  type SecretEncoding,
+} from './decode-config-secret.js';
+
+/** Log levels (pino's names). */
+export type SecurityLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** A decoded secret, kept as bytes. */
+export interface ConfigSecret {
+  readonly bytes: Uint8Array;
+  readonly encoding: SecretEncoding;
+}
+
+/** The validated security configuration. Printing it (`describe()`, JSON, console) masks secrets. */
+export interface SecurityConfig {
+  readonly jwt: {
+    /** `JWT_SECRET_KEY` decoded; undefined when not set and not required. */
+    readonly secret: ConfigSecret | undefined;
+    /** `JWT_EXPIRY_SECONDS`, default 3600. */
+    readonly expirySeconds: number;
+  };
+  /** `ENCRYPTION_KEY`: exactly 32 bytes (AES-256-GCM). */
+  readonly encryptionKey: ConfigSecret | undefined;
+  /** `API_KEY_PEPPER`: the HMAC key API keys are hashed with. */
+  readonly apiKeyPepper: ConfigSecret | undefined;
+  readonly rateLimit: {
+    /** `RATE_LIMIT_ENABLED`, default true. */
+    readonly enabled: boolean;
+    /** `MAX_REQUESTS_PER_MINUTE`, default 60. */
+    readonly maxRequestsPerMinute: number;
+  };
+  readonly cors: {
+    /** `CORS_ORIGINS`: exact origins, or `['*']` for a public API without credentials. */
+    readonly origins: readonly string[];
+    /** `CORS_CREDENTIALS`, default false. */
+    readonly credentials: boolean;
+  };
+  /** `SECURITY_HEADERS_ENABLED`, default true. */
+  readonly headers: { readonly enabled: boolean };
+  /** `CONTENT_FILTERING_ENABLED`, default true. */
+  readonly contentFiltering: { readonly enabled: boolean };
+  readonly logging: {
+    /** `SECURITY_LOGGING_ENABLED`, default true. */
+    readonly enabled: boolean;
+    /** `LOG_LEVEL`, default info. */
+    readonly level: SecurityLogLevel;
+  };
+  /** Problems that do not stop loading (a disabled switch, an http origin). */
+  readonly warnings: readonly ConfigIssue[];
+  /** The configuration as text, one `VARIABLE = value` line each, secrets masked. */
+  describe(): string;
+  /** Masked view for `JSON.stringify`. */
+  toJSON(): Record<string, unknown>;
+}
+
+/** Options of {@link loadSecurityConfig}. */
+export interface LoadSecurityConfigOptions {
+  /** Secrets that must be set. Default `['JWT_SECRET_KEY', 'ENCRYPTION_KEY']`. */
+  readonly required?:
+    | readonly ('JWT_SECRET_KEY' | 'ENCRYPTION_KEY' | 'API_KEY_PEPPER')[]
+    | undefined;
+  /** Treat warnings as errors (e.g. in CI for production). Default false. */
+  readonly strict?: boolean | undefined;
+}
+
+/** Why loading failed: every problem at once. */
+export interface SecurityConfigError {
+  readonly code: 'CONFIG_INVALID';
+  /** A summary with one line per issue. */
+  readonly message: string;
+  readonly issues: readonly ConfigIssue[];
+  /** Warnings found too (already in `issues` under `strict`). */
+  readonly warnings: readonly ConfigIssue[];
+}
+
+/** Result of {@link loadSecurityConfig}. */
+export type SecurityConfigResult =
+  | { readonly ok: true; readonly value: SecurityConfig }
+  | { readonly ok: false; readonly error: SecurityConfigError };
+
+/** The environment: any string map (`process.env`, a parsed .env file, Workers bindings). */
+export type SecurityEnv = Readonly<Record<string, string | undefined>>;
+
+// Issues travel through valibot with the code as message and the context (never a
+// secret) in `received`/`expected`; they are turned into text with a fix afterwards.
+type Problem = readonly [ConfigIssueCode, string?, string?];
+
+function field<T>(check: (value: string) => T | { problems: Problem[] }) {
+  return v.pipe(
+    v.string(),
+    v.rawTransform<string, T>(({ dataset, addIssue, NEVER }) => {
+      const out = check(dataset.value);
+      if (out !== null && typeof out === 'object' && 'problems' in (out as object)) {
+        for (const [code, received, expected] of (out as { problems: Problem[] }).problems) {
+          addIssue({ message: code, received: received ?? '', expected: expected ?? '' });
+        }
+        return NEVER;
+      }
+      return out as T;
+    }),
+  );
+}
+
+const bits = (n: number) => `${n} bytes (${n * 8} bits)`;
+
+function strengthProblems(text: string, bytes: Uint8Array, encoding: SecretEncoding): Problem[] {
+  const problems: Problem[] = [];
+  const symbols = encoding === 'raw' ? codeUnits(text) : bytes;
+  // Decoded bytes that are printable text are checked as text too ("base64:" of "changeme…").
+  let asText = encoding === 'raw' ? text : '';
+  if (encoding !== 'raw' && bytes.every((b) => b >= 32 && b < 127)) {
+    asText = String.fromCharCode(...bytes);
+  }
+  if (asText && isPlaceholderSecret(asText)) problems.push(['SECRET_PLACEHOLDER']);
+  else if (isPatternedSecret(symbols)) problems.push(['SECRET_PATTERNED']);
+  else {
+    const entropy = estimateEntropyBits(symbols);
+    if (entropy < 128) problems.push(['SECRET_LOW_ENTROPY', String(Math.floor(entropy))]);
+  }
+  return problems;
+}
+
+function signingSecret(value: string): ConfigSecret | { problems: Problem[] } {
+  if (value !== value.trim()) return { problems: [['SECRET_WHITESPACE']] };
+  const decoded = decodeConfigSecret(value, { unprefixed: 'raw' });
+  if (!decoded.ok) return { problems: [['SECRET_MALFORMED', decoded.error.message]] };
+  const { bytes, encoding } = decoded.value;
+  const problems: Problem[] = [];
+  if (bytes.length < 32) {
+    const hint =
+      encoding === 'raw' ? ' of text (use a prefix such as base64url: for an encoded key)' : '';
+    problems.push(['SECRET_TOO_SHORT', `${bits(bytes.length)}${hint}`]);
+  }
+  const text = value.startsWith('raw:') ? value.slice(4) : value;
+  problems.push(...strengthProblems(text, bytes, encoding));
+  return problems.length > 0 ? { problems } : { bytes, encoding };
+}
+
+function encryptionKey(value: string): ConfigSecret | { problems: Problem[] } {
+  if (value !== value.trim()) return { problems: [['SECRET_WHITESPACE']] };
+  const decoded = decodeConfigSecret(value, { unprefixed: 'auto' });
+  if (!decoded.ok) return { problems: [['SECRET_MALFORMED', decoded.error.message]] };
+  const { bytes, encoding } = decoded.value;
+  if (bytes.length !== 32) return { problems: [['ENCRYPTION_KEY_LENGTH', bits(bytes.length)]] };
+  const problems = strengthProblems(value, bytes, encoding);
+  return problems.length > 0 ? { problems } : { bytes, encoding };
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+function boolean(value: string): boolean | { problems: Problem[] } {
+  const t = value.trim().toLowerCase();
+  if (TRUE.has(t)) return true;
+  if (FALSE.has(t)) return false;
+  return { problems: [['BOOLEAN_INVALID', value.slice(0, 40)]] };
+}
+
+function integer(min: number, max: number) {
+  return (value: string): number | { problems: Problem[] } => {
+    const t = value.trim();
+    const range = `${min} to ${max}`;
+    let n = 0;
+    if (t.length === 0 || t.length > 12)
+      return { problems: [['INTEGER_INVALID', value.slice(0, 40), range]] };
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) return { problems: [['INTEGER_INVALID', value.slice(0, 40), range]] };
+      n = n * 10 + (c - 48);
+    }
+    return n < min || n > max ? { problems: [['INTEGER_OUT_OF_RANGE', String(n), range]] } : n;
+  };
+}
+
+const LEVELS: Readonly<Record<string, SecurityLogLevel>> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+  critical: 'fatal',
+};
+function logLevel(value: string): SecurityLogLevel | { problems: Problem[] } {
+  const level = LEVELS[value.trim().toLowerCase()];
+  return level ?? { problems: [['LOG_LEVEL_INVALID', value.slice(0, 40)]] };
+}
+
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    hostname.startsWith('127.')
+  );
+}
+
+interface Origins {
+  readonly origins: string[];
+  readonly insecure: string[];
+}
+function corsOrigins(value: string): Origins | { problems: Problem[] } {
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const problems: Problem[] = [];
+  const origins: string[] = [];
+  const insecure: string[] = [];
+  for (const entry of entries) {
+    const shown = entry.slice(0, 100);
+    if (entry === '*') {
+      if (entries.length > 1) problems.push(['CORS_WILDCARD_MIXED']);
+      origins.push('*');
+      continue;
+    }
+    if (entry.toLowerCase() === 'null') {
+      problems.push(['CORS_ORIGIN_NULL']);
+      continue;
+    }
+    if (entry.includes('*')) {
+      problems.push(['CORS_ORIGIN_WILDCARD', shown]);
+      continue;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.username ||
+      url.password
+    ) {
+      problems.push(['CORS_ORIGIN_INVALID', shown]);
+      continue;
+    }
+    if (url.origin !== entry) {
+      problems.push(['CORS_ORIGIN_INVALID', shown, url.origin]);
+      continue;
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) insecure.push(entry);
+    origins.push(entry);
+  }
+  return problems.length > 0 ? { problems } : { origins: [...new Set(origins)], insecure };
+}
+
+const FIELDS = {
+  JWT_SECRET_KEY: field(signingSecret),
+  JWT_EXPIRY_SECONDS: field(integer(60, 86_400)),
+  ENCRYPTION_KEY: field(encryptionKey),
+  API_KEY_PEPPER: field(signingSecret),
+  RATE_LIMIT_ENABLED: field(boolean),
+  MAX_REQUESTS_PER_MINUTE: field(integer(1, 1_000_000)),
+  CORS_ORIGINS: field(corsOrigins),
+  CORS_CREDENTIALS: field(boolean),
+  SECURITY_HEADERS_ENABLED: field(boolean),
+  CONTENT_FILTERING_ENABLED: field(boolean),
+  SECURITY_LOGGING_ENABLED: field(boolean),
+  LOG_LEVEL: field(logLevel),
+} as const;
+
+type Fields = typeof FIELDS;
+type Parsed = { -readonly [K in keyof Fields]?: v.InferOutput<Fields[K]> };
+
+const SWITCHES: readonly [keyof Fields, string][] = [
+  ['RATE_LIMIT_ENABLED', 'rate limiting'],
+  ['SECURITY_HEADERS_ENABLED', 'the security headers'],
+  ['CONTENT_FILTERING_ENABLED', 'content filtering'],
+  ['SECURITY_LOGGING_ENABLED', 'security event logging'],
+];
+
+const mask = (s: ConfigSecret | undefined) =>
+  s === undefined ? '(not set)' : `******** (${s.bytes.length} bytes, ${s.encoding})`;
+
+/**
+ * Loads and validates the security configuration from an environment map, reporting
+ * every problem at once, each with how to fix it. Core never reads `process.env`: pass it
+ * (or a parsed .env file, or Workers bindings) in.
+ *
+ * Variables: `JWT_SECRET_KEY`, `JWT_EXPIRY_SECONDS`, `ENCRYPTION_KEY`, `API_KEY_PEPPER`,
+ * `RATE_LIMIT_ENABLED`, `MAX_REQUESTS_PER_MINUTE`, `CORS_ORIGINS`, `CORS_CREDENTIALS`,
+ * `SECURITY_HEADERS_ENABLED`, `CONTENT_FILTERING_ENABLED`, `SECURITY_LOGGING_ENABLED`,
+ * `LOG_LEVEL` (see docs/config.md). Empty values count as unset.
+ *
+ * @param env - The environment.
+ * @param options - Which secrets are required; `strict` to fail on warnings.
+ * @returns `ok(config)` or `CONFIG_INVALID` with `issues` (codes in {@link ConfigIssueCode}).
+ * @example
+ * ```ts
+ * const result = loadSecurityConfig(process.env);
+ * if (!result.ok) {
+ *   for (const i of result.error.issues) console.error(`${i.variable}: ${i.message} ${i.fix}`);
+ *   process.exit(1);
+ * }
+ * const verifier = createTokenVerifier({ keys: { secret: result.value.jwt.secret!.bytes } });
+ * ```
+ */
+export function loadSecurityConfig(
+  env: SecurityEnv,
+  options: LoadSecurityConfigOptions = {},
+): SecurityConfigResult {
+  const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  const parsed: Parsed = {};
+  const source: SecurityEnv = env ?? {};
+  for (const name of Object.keys(FIELDS) as (keyof Fields)[]) {
+    const raw = source[name];
+    if (raw === undefined || raw === '') continue;
+    if (typeof raw !== 'string') {
+      issues.push(describeConfigIssue(name, 'CONFIG_NOT_TEXT'));
+      continue;
+    }
+    const result = v.safeParse(FIELDS[name], raw);
+    if (result.success) {
+      (parsed as Record<string, unknown>)[name] = result.output;
+      continue;
+    }
+    for (const issue of result.issues) {
+      issues.push(
+        describeConfigIssue(
+          name,
+          issue.message as ConfigIssueCode,
+          String(issue.received ?? ''),
+          String(issue.expected ?? ''),
+        ),
+      );
+    }
+  }
+  const required = options.required ?? ['JWT_SECRET_KEY', 'ENCRYPTION_KEY'];
+  for (const name of required) {
+    const raw = source[name];
+    if (raw === undefined || raw === '') issues.push(describeConfigIssue(name, 'CONFIG_MISSING'));
+  }
+
+  // Checks across variables run whatever else failed, so the report is complete.
+  const secrets: [string, ConfigSecret | undefined][] = [
+    ['JWT_SECRET_KEY', parsed.JWT_SECRET_KEY],
+    ['ENCRYPTION_KEY', parsed.ENCRYPTION_KEY],
+    ['API_KEY_PEPPER', parsed.API_KEY_PEPPER],
+  ];
+  for (let i = 1; i < secrets.length; i++) {
+    const [name, secret] = secrets[i]!;
+    for (let j = 0; j < i && secret; j++) {
+      const [other, earlier] = secrets[j]!;
+      if (earlier && timingSafeEqual(secret.bytes, earlier.bytes)) {
+        issues.push(describeConfigIssue(name, 'SECRET_REUSED', other));
+        break;
+      }
+    }
+  }
+  const credentials = parsed.CORS_CREDENTIALS ?? false;
+  const cors = parsed.CORS_ORIGINS;
+  if (cors?.origins.includes('*') && credentials) {
+    issues.push(describeConfigIssue('CORS_ORIGINS', 'CORS_WILDCARD_WITH_CREDENTIALS'));
+  }
+  if (!issues.some((i) => i.variable === 'CORS_ORIGINS') && (cors?.origins.length ?? 0) === 0) {
+    warnings.push(describeConfigIssue('CORS_ORIGINS', 'CORS_ORIGINS_EMPTY'));
+  }
+  for (const origin of cors?.insecure ?? []) {
+    warnings.push(describeConfigIssue('CORS_ORIGINS', 'CORS_ORIGIN_INSECURE', origin));
+  }
+  for (const [name, feature] of SWITCHES) {
+    if (parsed[name] === false)
+      warnings.push(describeConfigIssue(name, 'FEATURE_DISABLED', feature));
+  }
+  const level = parsed.LOG_LEVEL ?? 'info';
+  if (level === 'trace' || level === 'debug') {
+    warnings.push(describeConfigIssue('LOG_LEVEL', 'LOG_LEVEL_VERBOSE', level));
+  }
+
+  if (options.strict) issues.push(...warnings);
+  if (issues.length > 0) {
+    return {
+      ok: false,
+      error: {
+        code: 'CONFIG_INVALID',
+        message: `Security configuration has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues
+          .map((i) => `- ${i.variable}: ${i.message} Fix: ${i.fix}`)
+          .join('\n')}`,
+        issues,
+        warnings,
+      },
+    };
+  }
+
+  const view = {
+    JWT_SECRET_KEY: mask(parsed.JWT_SECRET_KEY),
+    JWT_EXPIRY_SECONDS: parsed.JWT_EXPIRY_SECONDS ?? 3600,
+    ENCRYPTION_KEY: mask(parsed.ENCRYPTION_KEY),
+    API_KEY_PEPPER: mask(parsed.API_KEY_PEPPER),
+    RATE_LIMIT_ENABLED: parsed.RATE_LIMIT_ENABLED ?? true,
+    MAX_REQUESTS_PER_MINUTE: parsed.MAX_REQUESTS_PER_MINUTE ?? 60,
+    CORS_ORIGINS: cors?.origins.join(',') || '(none)',
+    CORS_CREDENTIALS: credentials,
+    SECURITY_HEADERS_ENABLED: parsed.SECURITY_HEADERS_ENABLED ?? true,
+    CONTENT_FILTERING_ENABLED: parsed.CONTENT_FILTERING_ENABLED ?? true,
+    SECURITY_LOGGING_ENABLED: parsed.SECURITY_LOGGING_ENABLED ?? true,
+    LOG_LEVEL: level,
+  };
+  const width = Math.max(...Object.keys(view).map((k) => k.length));
+  const text = Object.entries(view)
+    .map(([k, val]) => `${k.padEnd(width)} = ${String(val)}`)
+    .join('\n');
+
+  const config: SecurityConfig = {
+    jwt: { secret: parsed.JWT_SECRET_KEY, expirySeconds: view.JWT_EXPIRY_SECONDS },
+    encryptionKey: parsed.ENCRYPTION_KEY,
+    apiKeyPepper: parsed.API_KEY_PEPPER,
+    rateLimit: {
+      enabled: view.RATE_LIMIT_ENABLED,
+      maxRequestsPerMinute: view.MAX_REQUESTS_PER_MINUTE,
+    },
+    cors: { origins: Object.freeze([...(cors?.origins ?? [])]), credentials },
+    headers: { enabled: view.SECURITY_HEADERS_ENABLED },
+    contentFiltering: { enabled: view.CONTENT_FILTERING_ENABLED },
+    logging: { enabled: view.SECURITY_LOGGING_ENABLED, level },
+    warnings,
+    describe: () => text,
+    toJSON: () => ({ ...view }),
+  };
+  // console.log / util.inspect on Node prints the masked text, not the key bytes.
+  Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), {
+    value: () => `SecurityConfig {\n${text}\n}`,
+  });
+  return { ok: true, value: config };
+}
+
+/**
+ * The configuration as text with secrets masked (same as `config.describe()`).
+ *
+ * @example
+ * ```ts
+ * console.log(describeSecurityConfig(config));
+ * // JWT_SECRET_KEY            = ******** (32 bytes, base64url)
+ * ```
+ */
+export function describeSecurityConfig(config: SecurityConfig): string {
+  return config.describe();
+}

@@ -1,0 +1,799 @@
+// The single-pass detector. One linear regular expression finds *trigger* positions (a digit,
+// `@`, `:`, a token prefix, a zero-width or fullwidth character); everything else is skipped
+// at native speed. At a trigger a hand-written, bounded handler reads the candidate and its
+// validator decides. A clean line therefore costs one regex scan.
+//
+// Every handler reads a bounded window and reports it in `reach`, so the streaming redactor
+// can tell which positions no candidate spans, and can cut there safely.
+import { decodeBase64Url, decodeUtf8 } from '../internal/bytes.js';
+import type { PiiType } from './types.js';
+import {
+  crc32Ascii,
+  encodeBase62Fixed,
+  findIbanLength,
+  isBase62Code,
+  isCardNumber,
+  isDigitCode,
+  isIban,
+  isInternationalPhone,
+  isIpv4,
+  isIpv6,
+  isNanpNumber,
+  isSsn,
+  isTrunkNationalPhone,
+} from './validators.js';
+
+/** Bit per type, so the set of enabled detectors is one number. */
+export const TYPE_BIT: Readonly<Record<PiiType, number>> = {
+  EMAIL: 1,
+  CREDIT_CARD: 2,
+  US_SSN: 4,
+  PHONE_NUMBER: 8,
+  IP_ADDRESS: 16,
+  IBAN: 32,
+  AWS_ACCESS_KEY_ID: 64,
+  AWS_SECRET_ACCESS_KEY: 128,
+  GITHUB_TOKEN: 256,
+  SLACK_TOKEN: 512,
+  STRIPE_KEY: 1024,
+  JWT: 2048,
+  PRIVATE_KEY: 4096,
+  JAF_API_KEY: 8192,
+  URL_CREDENTIALS: 16384,
+};
+export const ALL_TYPES_MASK = 32767;
+
+// Caps on how far a handler reads; they bound the streaming hold-back too.
+const EMAIL_LOCAL_MAX = 64;
+const EMAIL_DOMAIN_MAX = 253;
+const USERINFO_MAX = 256;
+const RUN_MAX = 96;
+const TOKEN_MAX = 512;
+const JWT_MAX = 8192;
+const PEM_MAX = 16384;
+/** How far back a handler may look (cue words, URL schemes, boundaries). */
+export const LOOKBEHIND_MAX = USERINFO_MAX + 16;
+/** Longest trigger match, so a trigger split at a buffer's end is not missed. */
+export const TRIGGER_MAX = 24;
+
+// Linear: single characters, fixed literals and one bounded class repeat; no nested or
+// ambiguous quantifiers. `\b` before the literals keeps "reskin_test_" from triggering.
+const TRIGGER =
+  /[\d@:\u00AD\u200B-\u200D\u2060\uFEFF\uFF01-\uFF5E]|-----BEGIN |\beyJ|\bgh[pousr]_|\bgithub_pat_|\bxox[abeprs]-|\bxapp-|\b[rs]k_(?:live|test)_|\bwhsec_|\bA[KS]IA|[Ss]ecret|SECRET|[A-Za-z0-9]_[A-Za-z0-9]{16}/g;
+
+/** A found entity in scanner coordinates. */
+export interface RawEntity {
+  type: PiiType;
+  start: number;
+  end: number;
+}
+
+/** Scanner state for one text; `reach` is the furthest index the current handler read. */
+interface Scan {
+  readonly text: string;
+  readonly n: number;
+  readonly mask: number;
+  readonly out: RawEntity[];
+  /** [start, reach) pairs of every handler invocation, when a streaming caller asks. */
+  readonly spans: number[] | null;
+  lo: number;
+  reach: number;
+}
+
+const code = (s: Scan, i: number): number => (i >= 0 && i < s.n ? s.text.charCodeAt(i) : -1);
+const isUpperCode = (c: number): boolean => c >= 65 && c <= 90;
+const isLowerCode = (c: number): boolean => c >= 97 && c <= 122;
+const isAlnumCode = (c: number): boolean => isDigitCode(c) || isUpperCode(c) || isLowerCode(c);
+/** Letters, digits and `_`: what glues characters into one token. */
+const isWordCode = (c: number): boolean => isAlnumCode(c) || c === 95;
+const isHexCode = (c: number): boolean =>
+  isDigitCode(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** Marks index `i` as read (exclusive bound). */
+const touch = (s: Scan, i: number): void => {
+  if (i > s.reach) s.reach = i;
+};
+
+const emit = (s: Scan, type: PiiType, start: number, end: number): void => {
+  if ((s.mask & TYPE_BIT[type]) === 0) return;
+  const last = s.out[s.out.length - 1];
+  // Entities never overlap: a later candidate inside an earlier one is dropped.
+  if (last !== undefined && start < last.end) return;
+  s.out.push({ type, start, end });
+};
+
+/** Lower-cased text of up to `len` characters before `at`, for cue words. */
+const before = (s: Scan, at: number, len: number): string =>
+  s.text.slice(Math.max(0, at - len), at).toLowerCase();
+
+const PHONE_CUES = [
+  'phone',
+  'tel',
+  'call',
+  'mobile',
+  'cell',
+  'fax',
+  'whatsapp',
+  'text me',
+  'sms',
+  'contact',
+  'reach me',
+  'dial',
+  'number',
+  'ph.',
+  'ph:',
+  '電話',
+  '电话',
+  '手机',
+];
+const SSN_CUES = ['ssn', 'social security', 'social sec', 'ss#', 'ss #', 'taxpayer'];
+const ID_CUES = ['order', 'invoice', 'tracking', 'ticket', 'ref', 'case', 'po ', 'sku', '#'];
+
+const hasCue = (window: string, cues: readonly string[]): boolean => {
+  for (const c of cues) if (window.includes(c)) return true;
+  return false;
+};
+
+/**
+ * Scans `text` from `from` and appends entities to `out`. Returns false (and stops) when it
+ * meets a character that needs normalizing, unless `normalized` says that was done.
+ */
+export function scanText(
+  text: string,
+  from: number,
+  mask: number,
+  out: RawEntity[],
+  spans: number[] | null,
+): boolean {
+  const s: Scan = { text, n: text.length, mask, out, spans, lo: 0, reach: 0 };
+  const re = new RegExp(TRIGGER.source, 'g');
+  re.lastIndex = from;
+  for (;;) {
+    const m = re.exec(text);
+    if (m === null) return true;
+    const p = m.index;
+    const c = text.charCodeAt(p);
+    s.lo = p;
+    s.reach = p + m[0].length;
+    let next: number;
+    if (isDigitCode(c)) next = onDigit(s, p);
+    else if (c === 64) next = onAt(s, p);
+    else if (c === 58) next = onColon(s, p);
+    else if (c === 0xad || (c >= 0x200b && c <= 0x2060) || c >= 0xfeff) return false;
+    else next = onWord(s, p, m[0]);
+    if (spans !== null) spans.push(s.lo, s.reach);
+    re.lastIndex = next > p ? next : p + 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digits: IPv4, SSN, card, phone (and IBAN / IPv6 when the digit is part of one).
+
+interface Run {
+  /** Start including a leading `+` or `(`. */
+  start: number;
+  plus: boolean;
+  gs: number[];
+  ge: number[];
+}
+
+function onDigit(s: Scan, p: number): number {
+  const prev = code(s, p - 1);
+  if (isWordCode(prev)) {
+    // "DE89 3704 ...": the first digit of an IBAN follows its country letters.
+    if (isUpperCode(prev) && isUpperCode(code(s, p - 2)) && !isWordCode(code(s, p - 3))) {
+      const end = tryIban(s, p - 2);
+      if (end > 0) return end;
+    }
+    return p + 1;
+  }
+  // A number glued to a word by `-` or `.` (a UUID's last group, "v1.2.3", "file-2024"):
+  // part of an identifier, not a value of its own.
+  if ((prev === 45 || prev === 46) && isWordCode(code(s, p - 2))) {
+    let i = p;
+    while (isDigitCode(code(s, i)) && i - p < RUN_MAX) i++;
+    touch(s, i + 1);
+    return i;
+  }
+  let firstEnd = p;
+  while (isDigitCode(code(s, firstEnd)) && firstEnd - p < 8) firstEnd++;
+  const after = code(s, firstEnd);
+  touch(s, firstEnd + 1);
+  if (after === 58 || (isHexCode(after) && !isDigitCode(after))) {
+    const end = tryIpv6(s, p);
+    if (end > 0) return end;
+    if (after !== 58) {
+      // Hex glued to digits ("3f2a", "550e8400"): an identifier; skip the whole token.
+      let i = firstEnd;
+      while (isWordCode(code(s, i)) && i - p < TOKEN_MAX) i++;
+      touch(s, i + 1);
+      return i;
+    }
+  }
+  const run = collectRun(s, p);
+  classifyRun(s, run);
+  const lastEnd = run.ge[run.ge.length - 1]!;
+  return lastEnd;
+}
+
+const isRunSep = (c: number): boolean =>
+  c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47 || c === 0xa0;
+
+function collectRun(s: Scan, p: number): Run {
+  const prev = code(s, p - 1);
+  let start = p;
+  let plus = false;
+  if (prev === 43) {
+    start = p - 1;
+    plus = true;
+  } else if (prev === 40) {
+    start = p - 1;
+    if (code(s, p - 2) === 43) {
+      start = p - 2;
+      plus = true;
+    }
+  }
+  const gs: number[] = [];
+  const ge: number[] = [];
+  let i = p;
+  for (;;) {
+    const g = i;
+    while (isDigitCode(code(s, i)) && i - start < RUN_MAX) i++;
+    gs.push(g);
+    ge.push(i);
+    if (i - start >= RUN_MAX) break;
+    let j = i;
+    while (j - i < 3 && isRunSep(code(s, j))) j++;
+    if (j > i && isDigitCode(code(s, j))) {
+      i = j;
+      continue;
+    }
+    touch(s, j + 2);
+    break;
+  }
+  touch(s, i + 4);
+  return { start, plus, gs, ge };
+}
+
+/** True when the character after a candidate ending at `end` leaves it standing alone. */
+function isRightBoundary(s: Scan, end: number): boolean {
+  const c = code(s, end);
+  if (isWordCode(c) || c === 64) return false;
+  // "2024-01-15.log", "10.0.0.1-abc": still glued to a token.
+  if ((c === 45 || c === 46) && isWordCode(code(s, end + 1))) return false;
+  return true;
+}
+
+function classifyRun(s: Scan, run: Run): void {
+  const k = run.gs.length;
+  // Try the whole run, then narrower windows split at spaces, so "ref 12 4111 1111 1111 1111"
+  // still finds the card. Windows are at most 7 groups: no format has more.
+  let a = 0;
+  while (a < k) {
+    let matched = -1;
+    for (let b = Math.min(k - 1, a + 6); b >= a; b--) {
+      if (b < k - 1 && !isSpaceSep(s, run, b)) continue;
+      if (classifyWindow(s, run, a, b)) {
+        matched = b;
+        break;
+      }
+    }
+    if (matched >= 0) a = matched + 1;
+    else {
+      a++;
+      while (a < k && !isSpaceSep(s, run, a - 1)) a++;
+    }
+  }
+}
+
+/** True when the separator after group `g` is (or contains) a space. */
+function isSpaceSep(s: Scan, run: Run, g: number): boolean {
+  for (let i = run.ge[g]!; i < run.gs[g + 1]!; i++) {
+    const c = s.text.charCodeAt(i);
+    if (c === 32 || c === 0xa0) return true;
+  }
+  return false;
+}
+
+function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
+  const { gs, ge } = run;
+  const start = a === 0 ? run.start : gs[a]!;
+  const end = ge[b]!;
+  if (!isRightBoundary(s, end)) return false;
+  const groups = b - a + 1;
+  let digits = '';
+  for (let g = a; g <= b; g++) digits += s.text.slice(gs[g]!, ge[g]!);
+  const n = digits.length;
+  // Separators: all identical? which one?
+  let sep = '';
+  let sameSep = true;
+  for (let g = a; g < b; g++) {
+    const t = s.text.slice(ge[g]!, gs[g + 1]!);
+    if (g === a) sep = t;
+    else if (t !== sep) sameSep = false;
+  }
+  const plus = a === 0 && run.plus;
+  const paren = a === 0 && !plus && run.start < gs[0]!;
+
+  // IPv4, optionally with a CIDR prefix length.
+  if (!plus && !paren && sep === '.' && (groups === 4 || groups === 5)) {
+    if (groups === 4 && sameSep) {
+      if (isIpv4(s.text.slice(gs[a]!, end))) {
+        emit(s, 'IP_ADDRESS', start, end);
+        return true;
+      }
+      return false;
+    }
+    if (groups === 5 && s.text.slice(ge[a + 3]!, gs[a + 4]!) === '/') {
+      const bits = Number(s.text.slice(gs[a + 4]!, end));
+      let dotted = true;
+      for (let g = a; g < a + 3; g++) if (s.text.slice(ge[g]!, gs[g + 1]!) !== '.') dotted = false;
+      if (dotted && bits <= 32 && isIpv4(s.text.slice(gs[a]!, ge[a + 3]!))) {
+        emit(s, 'IP_ADDRESS', start, end);
+        return true;
+      }
+    }
+    return false;
+  }
+  const len = (g: number): number => ge[a + g]! - gs[a + g]!;
+
+  // SSN: 3-2-4 with one separator, or nine bare digits after a cue word.
+  if (!plus && !paren && n === 9) {
+    const dashed =
+      groups === 3 && sameSep && (sep === '-' || sep === ' ' || sep === '.') && len(0) === 3;
+    const bare = groups === 1 && hasCue(before(s, start, 40), SSN_CUES);
+    if ((dashed && len(1) === 2) || bare) {
+      if (isSsn(digits)) {
+        emit(s, 'US_SSN', start, end);
+        return true;
+      }
+      if (dashed) return false;
+    }
+  }
+
+  // Payment cards: 12-19 digits in the groupings cards are printed with.
+  if (
+    !plus &&
+    !paren &&
+    n >= 12 &&
+    n <= 19 &&
+    (groups === 1 || (sameSep && (sep === ' ' || sep === '-')))
+  ) {
+    let grouped = groups === 1;
+    if (!grouped) {
+      grouped = true;
+      for (let g = 0; g < groups - 1; g++) if (len(g) !== 4) grouped = false;
+      if (len(groups - 1) > 4) grouped = false;
+      if (
+        !grouped &&
+        groups === 3 &&
+        len(0) === 4 &&
+        len(1) === 6 &&
+        (len(2) === 5 || len(2) === 4)
+      )
+        grouped = true;
+    }
+    if (grouped && isCardNumber(digits)) {
+      emit(s, 'CREDIT_CARD', start, end);
+      return true;
+    }
+  }
+
+  // Phones.
+  if (isPhone(s, run, a, b, digits, plus, paren, start)) {
+    emit(s, 'PHONE_NUMBER', start, end);
+    return true;
+  }
+  return false;
+}
+
+function isPhone(
+  s: Scan,
+  run: Run,
+  a: number,
+  b: number,
+  digits: string,
+  plus: boolean,
+  paren: boolean,
+  start: number,
+): boolean {
+  const n = digits.length;
+  const groups = b - a + 1;
+  if (plus) return isInternationalPhone(digits);
+  if (n < 7 || n > 12) return false;
+  // Only dashes, dots, spaces and the parentheses around an area code separate groups.
+  for (let g = a; g < b; g++) {
+    const t = s.text.slice(run.ge[g]!, run.gs[g + 1]!);
+    if (t.includes('/')) return false;
+    if (t.includes('(') && !(g === a && t === ' (')) return false;
+    if (t.includes(')') && !(g === a && (t === ') ' || t === ')' || t === ')-'))) {
+      if (!(g === a + 1 && (t === ') ' || t === ')' || t === ')-'))) return false;
+    }
+  }
+  const lens: number[] = [];
+  for (let g = a; g <= b; g++) lens.push(run.ge[g]! - run.gs[g]!);
+  const window = before(s, start, 32);
+  const cue = hasCue(window, PHONE_CUES);
+  // "#4815162342", "order 555-234-5678": numbering of things, not people.
+  if (!cue && hasCue(before(s, start, 16), ID_CUES)) return false;
+  const shape = lens.join('-');
+  if (n === 10 && (shape === '3-3-4' || (paren && shape === '3-3-4'))) return isNanpNumber(digits);
+  if (n === 11 && shape === '1-3-3-4' && digits.charCodeAt(0) === 49)
+    return isNanpNumber(digits.slice(1));
+  // National numbers with a trunk 0 only as a whole run: inside a longer run they are
+  // fragments of something else (an account number, an IBAN that failed its check).
+  const whole = a === 0 && b === run.gs.length - 1;
+  if (groups >= 2 && whole && isTrunkNationalPhone(digits)) {
+    let ok = lens[0]! >= 2 && lens[0]! <= 5;
+    for (let g = 1; g < lens.length; g++) if (lens[g]! < 2 || lens[g]! > 4) ok = false;
+    if (ok) return true;
+  }
+  if (!cue) return false;
+  // With a cue word, bare digit runs and local numbers count too.
+  if (n === 10 && groups === 1) return isNanpNumber(digits) || isTrunkNationalPhone(digits);
+  if (n === 11 && groups === 1)
+    return (
+      isTrunkNationalPhone(digits) ||
+      (digits.charCodeAt(0) === 49 && (isNanpNumber(digits.slice(1)) || digits.charCodeAt(1) >= 51))
+    );
+  if (n === 7 && shape === '3-4') return digits.charCodeAt(0) >= 50;
+  return false;
+}
+
+function tryIban(s: Scan, q: number): number {
+  const len = findIbanLength(s.text.slice(q, q + 2));
+  if (len === undefined) return -1;
+  let compact = '';
+  let i = q;
+  let lastGroupEnd = q;
+  while (compact.length < len) {
+    const c = code(s, i);
+    if (isDigitCode(c) || isUpperCode(c)) {
+      compact += s.text[i];
+      i++;
+      lastGroupEnd = i;
+    } else if (c === 32 && compact.length >= 4 && isAlnumCode(code(s, i + 1))) i++;
+    else break;
+  }
+  touch(s, i + 2);
+  if (compact.length !== len || isWordCode(code(s, lastGroupEnd))) return -1;
+  if (!isIban(compact)) return -1;
+  emit(s, 'IBAN', q, lastGroupEnd);
+  return lastGroupEnd;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IPv6, entered from a digit or a colon.
+
+const isV6Char = (c: number): boolean => isHexCode(c) || c === 58 || c === 46;
+
+function tryIpv6(s: Scan, start: number): number {
+  const pre = code(s, start - 1);
+  if (isWordCode(pre) || pre === 46 || pre === 58) return -1;
+  let i = start;
+  while (isV6Char(code(s, i)) && i - start <= 46) i++;
+  touch(s, i + 1);
+  let end = i;
+  // A sentence may end right after the address.
+  while (end > start && code(s, end - 1) === 46) end--;
+  if (i - start > 46 || isWordCode(code(s, i))) {
+    if (code(s, i) !== 37) return -1;
+  }
+  const core = s.text.slice(start, end);
+  let colons = 0;
+  for (let k = 0; k < core.length; k++) if (core.charCodeAt(k) === 58) colons++;
+  if (colons < 2 || !isIpv6(core)) return -1;
+  if (end === i) {
+    if (code(s, i) === 37) {
+      // Zone index (fe80::1%eth0); in URLs the `%` is itself encoded as %25.
+      let j = i + 1;
+      while ((isAlnumCode(code(s, j)) || code(s, j) === 46 || code(s, j) === 95) && j - i < 32) j++;
+      touch(s, j + 1);
+      if (j > i + 1) end = j;
+      else return -1;
+    } else if (code(s, i) === 47) {
+      let j = i + 1;
+      while (isDigitCode(code(s, j)) && j - i < 4) j++;
+      touch(s, j + 1);
+      const bits = Number(s.text.slice(i + 1, j));
+      if (j > i + 1 && bits <= 128 && !isWordCode(code(s, j))) end = j;
+    }
+  }
+  if (isWordCode(code(s, end))) return -1;
+  emit(s, 'IP_ADDRESS', start, end);
+  return end;
+}
+
+function onColon(s: Scan, p: number): number {
+  let start = p;
+  while (start > 0 && isV6Char(code(s, start - 1)) && p - start < 46) start--;
+  s.lo = start;
+  // "::1", "fe80::1", "2001:db8::" — at most one attempt per colon run.
+  if (start < p || code(s, p + 1) === 58) {
+    const end = tryIpv6(s, start);
+    if (end > 0) return end;
+  }
+  let i = p + 1;
+  while (isV6Char(code(s, i)) && i - p < 46) i++;
+  touch(s, i + 1);
+  // Resume at the next digit rather than skipping it: "at 10:30 call +1 ..." must still scan.
+  let k = p + 1;
+  while (k < i && code(s, k) === 58) k++;
+  return k;
+}
+
+// ---------------------------------------------------------------------------------------------
+// `@`: credentials in a URL, then an email address.
+
+const isLocalCode = (c: number): boolean =>
+  isAlnumCode(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45 || c === 39;
+const isDomainCode = (c: number): boolean => isAlnumCode(c) || c === 46 || c === 45;
+const isUserinfoCode = (c: number): boolean =>
+  isAlnumCode(c) ||
+  c === 45 ||
+  c === 46 ||
+  c === 95 ||
+  c === 126 ||
+  c === 37 ||
+  c === 33 ||
+  c === 36 ||
+  c === 38 ||
+  c === 39 ||
+  c === 42 ||
+  c === 43 ||
+  c === 44 ||
+  c === 59 ||
+  c === 61 ||
+  c === 58;
+
+function onAt(s: Scan, p: number): number {
+  // scheme://user:password@host
+  let u = p;
+  while (u > 0 && isUserinfoCode(code(s, u - 1)) && p - u < USERINFO_MAX) u--;
+  s.lo = Math.max(0, u - 3);
+  if (u < p && code(s, u - 1) === 47 && code(s, u - 2) === 47 && code(s, u - 3) === 58) {
+    // The userinfo run may have swallowed "user:pass" only; a colon inside means a password.
+    const info = s.text.slice(u, p);
+    const colon = info.indexOf(':');
+    touch(s, p + 2);
+    if (colon >= 0 && colon < info.length - 1 && isWordCode(code(s, p + 1))) {
+      emit(s, 'URL_CREDENTIALS', u, p);
+      return p + 1;
+    }
+    // scheme://user@host: a user name, not an address.
+    if (colon < 0) return p + 1;
+  }
+  let l = p;
+  while (l > 0 && isLocalCode(code(s, l - 1)) && p - l <= EMAIL_LOCAL_MAX) l--;
+  s.lo = Math.min(s.lo, l - 1);
+  let r = p + 1;
+  while (isDomainCode(code(s, r)) && r - p <= EMAIL_DOMAIN_MAX + 1) r++;
+  touch(s, r + 1);
+  if (p - l > EMAIL_LOCAL_MAX || r - p > EMAIL_DOMAIN_MAX + 1 || l === p) return p + 1;
+  // Leading dots are punctuation, not part of the address.
+  while (l < p && code(s, l) === 46) l++;
+  while (r > p + 1 && (code(s, r - 1) === 46 || code(s, r - 1) === 45)) r--;
+  if (l === p || code(s, p - 1) === 46 || code(s, r) === 64) return p + 1;
+  // "ana@example.com.DE89 ...": drop trailing labels until the domain is valid.
+  while (!isEmailDomain(s.text, p + 1, r)) {
+    const dot = s.text.lastIndexOf('.', r - 1);
+    if (dot <= p + 1) return p + 1;
+    r = dot;
+  }
+  for (let i = l + 1; i < p; i++) if (code(s, i) === 46 && code(s, i - 1) === 46) return p + 1;
+  emit(s, 'EMAIL', l, r);
+  return r;
+}
+
+/** Domain of an address: two or more labels of 1-63 alnum/hyphen, TLD of 2+ letters (or xn--). */
+function isEmailDomain(text: string, a: number, b: number): boolean {
+  let labels = 0;
+  let i = a;
+  let lastLabel = a;
+  while (i < b) {
+    const s = i;
+    while (i < b && text.charCodeAt(i) !== 46) i++;
+    const len = i - s;
+    if (len === 0 || len > 63) return false;
+    if (text.charCodeAt(s) === 45 || text.charCodeAt(i - 1) === 45) return false;
+    labels++;
+    lastLabel = s;
+    i++;
+  }
+  if (labels < 2) return false;
+  const tld = text.slice(lastLabel, b);
+  if (tld.startsWith('xn--')) return tld.length > 4;
+  if (tld.length < 2) return false;
+  for (let k = 0; k < tld.length; k++) {
+    const c = tld.charCodeAt(k);
+    if (!isUpperCode(c) && !isLowerCode(c)) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token prefixes and the PEM header.
+
+/** End of a run of characters allowed by `ok`, read from `i`, at most `max` long. */
+function runEnd(s: Scan, i: number, ok: (c: number) => boolean, max: number): number {
+  let j = i;
+  while (j - i <= max && ok(code(s, j))) j++;
+  touch(s, j + 1);
+  return j;
+}
+
+const isB64UrlCode = (c: number): boolean => isAlnumCode(c) || c === 45 || c === 95;
+const isSlackCode = (c: number): boolean => isAlnumCode(c) || c === 45;
+const isB64Code = (c: number): boolean => isAlnumCode(c) || c === 43 || c === 47;
+const isCueSepCode = (c: number): boolean =>
+  c === 32 || c === 9 || c === 34 || c === 39 || c === 58 || c === 61 || c === 62 || c === 44;
+
+function onWord(s: Scan, p: number, trigger: string): number {
+  const c0 = trigger.charCodeAt(0);
+  if (c0 === 45) return onPem(s, p);
+  if (trigger === 'eyJ') return onJwt(s, p);
+  if (trigger.startsWith('gh') || trigger.startsWith('github_pat_')) {
+    const e = runEnd(s, p + trigger.length, isWordCode, 255);
+    const body = e - p - trigger.length;
+    const ok = trigger === 'github_pat_' ? body >= 22 && body <= 255 : body >= 36 && body <= 251;
+    if (ok && !isB64UrlCode(code(s, e))) {
+      emit(s, 'GITHUB_TOKEN', p, e);
+      return e;
+    }
+    return p + 1;
+  }
+  if (trigger.startsWith('xox') || trigger === 'xapp-') {
+    const e = runEnd(s, p + trigger.length, isSlackCode, 255);
+    const body = s.text.slice(p + trigger.length, e);
+    // xoxb-<team id>-<bot id>-<secret>: numeric segments, then a random one.
+    const parts = body.split('-');
+    if (
+      parts.length >= 2 &&
+      body.length >= 20 &&
+      /^\d+$/.test(parts[0]!) === (trigger !== 'xapp-')
+    ) {
+      emit(s, 'SLACK_TOKEN', p, e);
+      return e;
+    }
+    if (trigger === 'xapp-' && parts.length >= 3 && body.length >= 20) {
+      emit(s, 'SLACK_TOKEN', p, e);
+      return e;
+    }
+    return p + 1;
+  }
+  if (trigger.charCodeAt(1) === 107 || trigger === 'whsec_') {
+    const isWh = trigger === 'whsec_';
+    const e = runEnd(s, p + trigger.length, isWh ? isB64Code : isAlnumCode, TOKEN_MAX);
+    const body = e - p - trigger.length;
+    if (body >= (isWh ? 24 : 16) && body <= TOKEN_MAX && !isWordCode(code(s, e))) {
+      emit(s, 'STRIPE_KEY', p, e);
+      return e;
+    }
+    return p + 1;
+  }
+  if (c0 === 65 && trigger.length === 4) {
+    // AWS access key id: AKIA/ASIA + 16 base32 characters.
+    const e = runEnd(s, p + 4, isAlnumCode, 20);
+    if (e - p === 20 && !isWordCode(code(s, e))) {
+      let ok = true;
+      for (let i = p + 4; i < e; i++) {
+        const c = code(s, i);
+        if (!isUpperCode(c) && !(c >= 50 && c <= 55)) ok = false;
+      }
+      if (ok) {
+        emit(s, 'AWS_ACCESS_KEY_ID', p, e);
+        return e;
+      }
+    }
+    return p + 1;
+  }
+  if (trigger.length === 6) return onSecretCue(s, p);
+  return onUnderscoreToken(s, p);
+}
+
+function onPem(s: Scan, p: number): number {
+  // -----BEGIN [RSA |EC |OPENSSH |ENCRYPTED |DSA ]PRIVATE KEY-----
+  touch(s, p + 81);
+  const close = s.text.slice(p + 11, p + 81).indexOf('-----');
+  if (close < 0) return p + 1;
+  const headEnd = p + 11 + close;
+  const label = s.text.slice(p + 11, headEnd);
+  if (!label.endsWith('PRIVATE KEY') && !label.endsWith('PRIVATE KEY BLOCK')) return p + 1;
+  const footer = `-----END ${label}-----`;
+  const limit = Math.min(s.n, p + PEM_MAX);
+  const found = s.text.slice(headEnd + 5, limit).indexOf(footer);
+  const endAt = found < 0 ? -1 : headEnd + 5 + found;
+  if (endAt >= 0) {
+    touch(s, endAt + footer.length + 1);
+    emit(s, 'PRIVATE_KEY', p, endAt + footer.length);
+    return endAt + footer.length;
+  }
+  touch(s, limit + 1);
+  // No footer: redact the header and the base64 body that follows it.
+  let e = headEnd + 5;
+  while (e < limit) {
+    const c = code(s, e);
+    if (isB64Code(c) || c === 61 || c === 10 || c === 13 || c === 32 || c === 58) e++;
+    else break;
+  }
+  // The body ends at a blank line.
+  const blank = s.text.slice(headEnd + 5, e).search(/\n[ \t\r]*\n/);
+  if (blank >= 0) e = headEnd + 5 + blank;
+  while (e > headEnd + 5 && (code(s, e - 1) === 10 || code(s, e - 1) === 32)) e--;
+  emit(s, 'PRIVATE_KEY', p, e);
+  return e;
+}
+
+function onJwt(s: Scan, p: number): number {
+  const a = runEnd(s, p, isB64UrlCode, JWT_MAX);
+  if (code(s, a) !== 46) return p + 1;
+  const b = runEnd(s, a + 1, isB64UrlCode, JWT_MAX);
+  if (code(s, b) !== 46 || b - a < 4) return p + 1;
+  const c = runEnd(s, b + 1, isB64UrlCode, JWT_MAX);
+  if (c - p > JWT_MAX || isWordCode(code(s, c))) return p + 1;
+  const header = decodeBase64Url(s.text.slice(p, a));
+  const json = header === undefined ? undefined : decodeUtf8(header);
+  if (json === undefined) return p + 1;
+  try {
+    const h = JSON.parse(json) as unknown;
+    if (typeof h !== 'object' || h === null || typeof (h as { alg?: unknown }).alg !== 'string')
+      return p + 1;
+  } catch {
+    return p + 1;
+  }
+  emit(s, 'JWT', p, c);
+  return c;
+}
+
+function onSecretCue(s: Scan, p: number): number {
+  // aws_secret_access_key = "wJalr...", "SecretAccessKey": "..." — the cue, the rest of the
+  // key's name, a little punctuation, then exactly 40 characters of base64.
+  let i = p + 6;
+  while (isWordCode(code(s, i)) && i - p < 40) i++;
+  let k = 0;
+  while (k < 8 && isCueSepCode(code(s, i))) {
+    i++;
+    k++;
+  }
+  touch(s, i + 1);
+  if (!isAlnumCode(code(s, i)) && code(s, i) !== 43 && code(s, i) !== 47) return p + 1;
+  const e = runEnd(s, i, isB64Code, 41);
+  if (e - i !== 40 || isWordCode(code(s, e)) || code(s, e) === 61) return p + 1;
+  let upper = false;
+  let lower = false;
+  let other = false;
+  for (let k = i; k < e; k++) {
+    const c = code(s, k);
+    if (isUpperCode(c)) upper = true;
+    else if (isLowerCode(c)) lower = true;
+    else other = true;
+  }
+  if (!(upper && lower && other)) return p + 1;
+  emit(s, 'AWS_SECRET_ACCESS_KEY', i, e);
+  return e;
+}
+
+/**
+ * jaf-sec API keys: `<prefix>_<env>_<random><checksum>`, where the last six characters are the
+ * CRC-32 of everything before them in base62. Checking the CRC finds real keys and nothing else.
+ */
+function onUnderscoreToken(s: Scan, p: number): number {
+  // p is the character before an `_`; walk back to the token's start.
+  let a = p;
+  while (a > 0 && isWordCode(code(s, a - 1)) && p - a < 48) a--;
+  s.lo = Math.max(0, a - 1);
+  if (isWordCode(code(s, a - 1))) return p + 2;
+  const e = runEnd(s, p + 2, isWordCode, TOKEN_MAX);
+  if (isB64UrlCode(code(s, e)) || e - a > TOKEN_MAX) return p + 2;
+  const token = s.text.slice(a, e);
+  const first = token.indexOf('_');
+  const second = token.indexOf('_', first + 1);
+  if (first < 1 || second < 0 || token.indexOf('_', second + 1) >= 0) return p + 2;
+  const tail = token.slice(second + 1);
+  if (tail.length < 22) return p + 2;
+  for (let k = 0; k < tail.length; k++) if (!isBase62Code(tail.charCodeAt(k))) return p + 2;
+  const checksum = token.slice(-6);
+  if (encodeBase62Fixed(crc32Ascii(token.slice(0, -6)), 6) !== checksum) return p + 2;
+  emit(s, 'JAF_API_KEY', a, e);
+  return e;
+}

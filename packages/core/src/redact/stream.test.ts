@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { redact } from './redact.js';
+import { OPENAI_CHAT_SSE, redactSseResponse, redactSseStream } from './sse.js';
+import { createIncrementalRedactor, createRedactionStream } from './stream.js';
+
+const runChunks = (chunks: string[]): string => {
+  const r = createIncrementalRedactor();
+  let out = '';
+  for (const c of chunks) out += r.push(c);
+  return out + r.end();
+};
+
+const splitAt = (text: string, cuts: number[]): string[] => {
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  const out: string[] = [];
+  let at = 0;
+  for (const p of points) {
+    out.push(text.slice(at, p));
+    at = p;
+  }
+  out.push(text.slice(at));
+  return out;
+};
+
+const PIECES = [
+  'ana@example.com',
+  'https://u:p4ss@host.io/x',
+  '4111 1111 1111 1111',
+  '536-22-1234',
+  '+44 20 7946 0958',
+  '(415) 555-2671',
+  '10.1.2.3',
+  '2001:db8::1',
+  'fe80::1%eth0',
+  'DE89 3704 0044 0532 0130 00',
+  'AKIAIOSFODNN7EXAMPLE',
+  'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
+  '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----',
+  'secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'hello',
+  'the',
+  ' ',
+  ' ',
+  '\n',
+  '-',
+  '.',
+  ':',
+  '@',
+  '1',
+  '12',
+  'x',
+  '😀',
+  '你好',
+  '\u200b',
+  '５',
+  'phone ',
+  'ssn ',
+  'order #',
+];
+
+describe('streaming redactor', () => {
+  it('catches a card split across chunks', () => {
+    expect(runChunks(['card 4111 11', '11 1111 1', '111 thanks'])).toBe(
+      'card [CREDIT_CARD] thanks',
+    );
+  });
+
+  it('gives the same output as whole-text redaction for every chunking (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (parts, cuts) => {
+          const text = parts.join('');
+          expect(runChunks(splitAt(text, cuts))).toBe(redact(text));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the same output when fed one character at a time', () => {
+    const text = PIECES.join(' x ');
+    expect(runChunks([...text])).toBe(redact(text));
+  });
+
+  it('holds back only a bounded tail on clean text', () => {
+    const r = createIncrementalRedactor();
+    let out = '';
+    for (let i = 0; i < 200; i++) out += r.push('plain words flowing by ');
+    expect(200 * 23 - out.length).toBeLessThan(64);
+  });
+
+  it('works as a TransformStream', async () => {
+    const source = new ReadableStream<string>({
+      start(c) {
+        c.enqueue('write to ana@exa');
+        c.enqueue('mple.com please');
+        c.close();
+      },
+    });
+    let out = '';
+    const reader = source.pipeThrough(createRedactionStream()).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      out += value;
+    }
+    expect(out).toBe('write to [EMAIL] please');
+  });
+});
+
+const bytes = (parts: string[]): ReadableStream<Uint8Array> => {
+  const enc = new TextEncoder();
+  return new ReadableStream({
+    start(c) {
+      for (const p of parts) c.enqueue(enc.encode(p));
+      c.close();
+    },
+  });
+};
+
+describe('SSE redaction', () => {
+  it('redacts plain-text event data split across events', async () => {
+    const body = bytes(['data: card 4111 11\n\n', 'data: 11 1111 1111 ok\n', '\n']);
+    const text = await new Response(redactSseStream(body)).text();
+    const data = text
+      .split('\n')
+      .filter((l) => l.startsWith('data:'))
+      .map((l) => l.slice(6))
+      .join('');
+    expect(data).toBe('card [CREDIT_CARD] ok');
+    expect(text).not.toContain('4111');
+  });
+
+  it('redacts OpenAI chat chunks and flushes before [DONE]', async () => {
+    const chunk = (content: string) =>
+      `data: ${JSON.stringify({ choices: [{ delta: { content } }] })}\n\n`;
+    const res = new Response(
+      bytes([chunk('mail ana@'), chunk('example.com'), 'data: [DONE]\n\n']),
+      {
+        headers: { 'content-type': 'text/event-stream', 'content-length': '999' },
+      },
+    );
+    const out = redactSseResponse(res, { codec: OPENAI_CHAT_SSE });
+    expect(out.headers.get('content-length')).toBeNull();
+    const text = await out.text();
+    const contents = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map(
+        (l) =>
+          (JSON.parse(l.slice(6)) as { choices: { delta: { content: string } }[] }).choices[0]!
+            .delta.content,
+      );
+    expect(contents.join('')).toBe('mail [EMAIL]');
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(text).not.toContain('example.com');
+  });
+});

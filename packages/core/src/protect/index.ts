@@ -23,6 +23,14 @@ export {
 export type { Security, SecurityOptions } from './create-security.js';
 export { createSecurity } from './create-security.js';
 export type {
+  AuthErrorCode,
+  AuthenticateApiKeyOptions,
+  AuthenticateOptions,
+  PermissionErrorCode,
+  RequirePermissionOptions,
+} from './rules/index.js';
+export { authenticate, requirePermission } from './rules/index.js';
+export type {
   Decision,
   HeaderReader,
   Principal,

@@ -1,0 +1,263 @@
+import type { ApiKeyErrorCode } from '../../keys/api-key-errors.js';
+import { API_KEY_MESSAGES } from '../../keys/api-key-errors.js';
+import {
+  type ApiKeyVerifier,
+  type ApiKeyVerifierOptions,
+  createApiKeyVerifier,
+} from '../../keys/verify-api-key.js';
+import type { RoleSet } from '../../rbac/define-roles.js';
+import {
+  createTokenVerifier,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from '../../tokens/create-token-verifier.js';
+import { TOKEN_ERROR_MESSAGES } from '../../tokens/token-failures.js';
+import type { TokenClaims, TokenErrorCode } from '../../tokens/token-types.js';
+import type { Principal, Rule, RuleContext, RuleOutcome } from '../types.js';
+
+/**
+ * Codes the `authenticate` rule adds to those of tokens ({@link TokenErrorCode}) and API
+ * keys ({@link ApiKeyErrorCode}):
+ *
+ * - `AUTH_MISSING` (401) — no credential at all.
+ * - `AUTH_MALFORMED` (401) — an `Authorization` header that is not `Bearer <token>`.
+ * - `AUTH_MULTIPLE_CREDENTIALS` (401) — both a bearer token and an API key were sent.
+ * - `AUTH_SUBJECT_MISSING` (401) — a valid token with neither `sub` nor `user_id`.
+ */
+export type AuthErrorCode =
+  | 'AUTH_MISSING'
+  | 'AUTH_MALFORMED'
+  | 'AUTH_MULTIPLE_CREDENTIALS'
+  | 'AUTH_SUBJECT_MISSING';
+
+/** API key authentication: where the key comes from and how it is checked. */
+export interface AuthenticateApiKeyOptions extends Omit<ApiKeyVerifierOptions, 'clock'> {
+  /** Request header carrying the key. Default `x-api-key`. */
+  readonly header?: string | undefined;
+}
+
+/** Options of {@link authenticate}. At least one of `jwt` and `apiKey` is required. */
+export interface AuthenticateOptions {
+  /** Bearer JWTs: a verifier from `createTokenVerifier`, or its options (imported once here). */
+  readonly jwt?: TokenVerifier | TokenVerifierOptions | undefined;
+  /** API keys in a header (default `x-api-key`), verified against a KeyStore. */
+  readonly apiKey?: AuthenticateApiKeyOptions | undefined;
+  /**
+   * Roles: a token's `roles` claim is expanded through these roles into
+   * `principal.permissions` (for the handler). Pass the same set to `requirePermission` so
+   * role denials are honoured.
+   */
+  readonly rbac?: RoleSet | undefined;
+  /** When no credential is sent, continue without a principal instead of denying. Bad credentials are still denied. */
+  readonly optional?: boolean | undefined;
+  /** `realm` of the `WWW-Authenticate` challenge. Default `api`. */
+  readonly realm?: string | undefined;
+  /** Decide and report, but never block. */
+  readonly dryRun?: boolean | undefined;
+  /** Rule name in decisions. Default `authenticate`. */
+  readonly name?: string | undefined;
+}
+
+// Outages are not the client's fault: 503, so they are never confused with a bad token.
+const UNAVAILABLE: ReadonlySet<string> = new Set([
+  'JWKS_UNAVAILABLE',
+  'TOKEN_REVOCATION_UNAVAILABLE',
+]);
+
+const AUTH_MESSAGES: Readonly<Record<AuthErrorCode, string>> = {
+  AUTH_MISSING: 'Authentication required.',
+  AUTH_MALFORMED: 'The Authorization header must read "Bearer <token>".',
+  AUTH_MULTIPLE_CREDENTIALS: 'Send one credential: a bearer token or an API key, not both.',
+  AUTH_SUBJECT_MISSING: 'The token does not name a subject.',
+};
+
+function isTokenVerifier(value: unknown): value is TokenVerifier {
+  return typeof (value as TokenVerifier | undefined)?.verify === 'function';
+}
+
+function quoted(text: string): string {
+  // A quoted-string per RFC 9110; the values here are fixed strings, never client input.
+  return `"${text.replace(/["\\]/g, '')}"`;
+}
+
+/**
+ * Position just after `Bearer` + spaces when the header uses the Bearer scheme
+ * (case-insensitive, RFC 9110 11.1), else -1.
+ */
+function bearerStart(header: string): number {
+  if (header.length < 8) return -1;
+  const scheme = header.slice(0, 6).toLowerCase();
+  if (scheme !== 'bearer' || header.charCodeAt(6) !== 32) return -1;
+  let i = 7;
+  while (i < header.length && header.charCodeAt(i) === 32) i++;
+  return i < header.length ? i : -1;
+}
+
+/**
+ * A rule that authenticates the caller by a bearer JWT (`Authorization: Bearer <jwt>`)
+ * and/or an API key header (`x-api-key: <key>` by default), and sets the principal:
+ * from a JWT, id = `sub` (or `user_id`), permissions = the `permissions` claim (plus the
+ * `roles` claim expanded through `rbac`), roles = the `roles` claim; from an API key,
+ * id = the key's owner, permissions = its scopes.
+ *
+ * API keys are read only from their own header, never from `Authorization`, so a JWT is
+ * never looked up in the key store nor a key handed to the JWT verifier. A request that
+ * carries both is refused (`AUTH_MULTIPLE_CREDENTIALS`) rather than guessing which counts.
+ *
+ * Denials: 401 with `WWW-Authenticate: Bearer realm="api"` (plus `error="invalid_token"`
+ * when a credential was refused) and the specific code — `AUTH_MISSING`, `AUTH_MALFORMED`,
+ * `AUTH_MULTIPLE_CREDENTIALS`, `AUTH_SUBJECT_MISSING`, any {@link TokenErrorCode} or
+ * {@link ApiKeyErrorCode}; 503 for `JWKS_UNAVAILABLE` and `TOKEN_REVOCATION_UNAVAILABLE`.
+ * Messages are fixed strings: the credential is never echoed. A key store failure makes
+ * the pipeline answer 503 `RULE_FAILED`.
+ *
+ * @param options - `jwt` and/or `apiKey`, plus `rbac`, `optional`, `realm`, `dryRun`, `name`.
+ * @returns A {@link Rule} for `createSecurity`.
+ * @throws TypeError at construction when neither `jwt` nor `apiKey` is given, or their
+ *   options are invalid.
+ * @example
+ * ```ts
+ * const security = createSecurity({
+ *   rules: [
+ *     authenticate({ jwt: { keys: [{ alg: 'HS256', secret }] }, apiKey: { store } }),
+ *     requirePermission('chat:basic'),
+ *   ],
+ * });
+ * ```
+ */
+export function authenticate(options: AuthenticateOptions): Rule {
+  if (!options || (options.jwt === undefined && options.apiKey === undefined)) {
+    throw new TypeError(
+      'authenticate: pass { jwt } (a TokenVerifier or its options), { apiKey: { store } }, or both.',
+    );
+  }
+  const tokens: TokenVerifier | undefined =
+    options.jwt === undefined
+      ? undefined
+      : isTokenVerifier(options.jwt)
+        ? options.jwt
+        : createTokenVerifier(options.jwt);
+  let keys: ApiKeyVerifier | undefined;
+  let keyHeader = 'x-api-key';
+  if (options.apiKey !== undefined) {
+    const { header, ...verifierOptions } = options.apiKey;
+    if (header !== undefined) {
+      if (typeof header !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(header)) {
+        throw new TypeError(
+          "authenticate: apiKey.header must be a header name such as 'x-api-key'.",
+        );
+      }
+      if (header.toLowerCase() === 'authorization') {
+        throw new TypeError(
+          'authenticate: apiKey.header cannot be Authorization; it carries bearer tokens. Use a dedicated header such as x-api-key.',
+        );
+      }
+      keyHeader = header.toLowerCase();
+    }
+    keys = createApiKeyVerifier(verifierOptions);
+  }
+  const rbac = options.rbac;
+  const optional = options.optional === true;
+  const realm = options.realm ?? 'api';
+  if (typeof realm !== 'string' || realm.length === 0) {
+    throw new TypeError("authenticate: realm must be a non-empty string such as 'api'.");
+  }
+  const challenge = { 'www-authenticate': `Bearer realm=${quoted(realm)}` };
+  const challengeFor = (description: string) => ({
+    'www-authenticate': `Bearer realm=${quoted(realm)}, error="invalid_token", error_description=${quoted(description)}`,
+  });
+
+  const deny = (
+    code: AuthErrorCode | TokenErrorCode | ApiKeyErrorCode,
+    message: string,
+    headers: Readonly<Record<string, string>>,
+    status = 401,
+  ): RuleOutcome => ({ conclusion: 'deny', status, code, message, headers });
+
+  const missing: RuleOutcome = optional
+    ? { conclusion: 'skip', code: 'AUTH_MISSING' }
+    : deny('AUTH_MISSING', AUTH_MESSAGES.AUTH_MISSING, challenge);
+
+  async function fromToken(token: string, now: number): Promise<RuleOutcome> {
+    const result = await tokens!.verify(token, { now });
+    if (!result.ok) {
+      const { code, message } = result.error;
+      if (UNAVAILABLE.has(code)) return deny(code, TOKEN_ERROR_MESSAGES[code], {}, 503);
+      return deny(code, message, challengeFor(message));
+    }
+    const claims: TokenClaims = result.value.claims;
+    const id = typeof claims.sub === 'string' && claims.sub ? claims.sub : claims.user_id;
+    if (typeof id !== 'string' || id.length === 0) {
+      return deny(
+        'AUTH_SUBJECT_MISSING',
+        AUTH_MESSAGES.AUTH_SUBJECT_MISSING,
+        challengeFor(AUTH_MESSAGES.AUTH_SUBJECT_MISSING),
+      );
+    }
+    const granted = Array.isArray(claims.permissions) ? claims.permissions : [];
+    const roles = Array.isArray(claims.roles) ? claims.roles : undefined;
+    const principal: Principal = {
+      id,
+      kind: 'jwt',
+      permissions: rbac && roles ? rbac.expand(roles, granted) : granted,
+      roles,
+      attributes: claims,
+    };
+    return { conclusion: 'allow', code: 'AUTHENTICATED', principal };
+  }
+
+  async function fromApiKey(key: string, now: number): Promise<RuleOutcome> {
+    const result = await keys!.verify(key, { now });
+    if (!result.ok) {
+      const { code } = result.error;
+      const message = API_KEY_MESSAGES[code];
+      if (code === 'API_KEY_INSUFFICIENT_PERMISSIONS') return deny(code, message, {}, 403);
+      return deny(code, message, challengeFor(message));
+    }
+    const k = result.value;
+    const principal: Principal = {
+      id: k.owner,
+      kind: 'api_key',
+      permissions: k.scopes,
+      attributes: {
+        keyId: k.id,
+        hint: k.hint,
+        environment: k.environment,
+        remainingUses: k.remainingUses,
+        usageCount: k.usageCount,
+        metadata: k.metadata,
+      },
+    };
+    return { conclusion: 'allow', code: 'AUTHENTICATED', principal };
+  }
+
+  return {
+    name: options.name ?? 'authenticate',
+    dryRun: options.dryRun === true,
+    evaluate(ctx: RuleContext): RuleOutcome | Promise<RuleOutcome> {
+      const headers = ctx.request.headers;
+      const authorization = tokens ? headers.get('authorization') : null;
+      const key = keys ? headers.get(keyHeader) : null;
+      if (authorization !== null && authorization !== '') {
+        if (key !== null && key !== '') {
+          return deny(
+            'AUTH_MULTIPLE_CREDENTIALS',
+            AUTH_MESSAGES.AUTH_MULTIPLE_CREDENTIALS,
+            challengeFor(AUTH_MESSAGES.AUTH_MULTIPLE_CREDENTIALS),
+          );
+        }
+        const start = bearerStart(authorization);
+        if (start < 0) {
+          return deny(
+            'AUTH_MALFORMED',
+            AUTH_MESSAGES.AUTH_MALFORMED,
+            challengeFor(AUTH_MESSAGES.AUTH_MALFORMED),
+          );
+        }
+        return fromToken(authorization.slice(start), ctx.now);
+      }
+      if (key !== null && key !== '') return fromApiKey(key, ctx.now);
+      return missing;
+    },
+  };
+}

@@ -54,14 +54,15 @@ export function parseForwardedHeader(
   const elements: ForwardedElement[] = [];
   const n = value.length;
   let i = 0;
-  let current: Record<string, string> = {};
+  // A Map, not an object, so a parameter named __proto__ is just a name.
+  let current = new Map<string, string>();
   let pairs = 0;
   const endElement = (): boolean => {
     if (pairs > 0) {
       if (elements.length >= maxElements) return false;
-      elements.push(current);
+      elements.push(Object.fromEntries(current));
     }
-    current = {};
+    current = new Map();
     pairs = 0;
     return true;
   };
@@ -114,8 +115,8 @@ export function parseForwardedHeader(
       if (i === valueStart) return bad();
       v = value.slice(valueStart, i);
     }
-    if (Object.hasOwn(current, name)) return bad();
-    current[name] = v;
+    if (current.has(name)) return bad();
+    current.set(name, v);
     pairs++;
     while (i < n && isOws(value.charCodeAt(i))) i++;
     if (i < n) {

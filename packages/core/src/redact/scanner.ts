@@ -7,9 +7,9 @@
 // can tell which positions no candidate spans, and can cut there safely.
 import { decodeBase64Url, decodeUtf8 } from '../internal/bytes.js';
 import type { PiiType } from './types.js';
+import { encodeUint32Base62 } from '../keys/base62.js';
+import { crc32Ascii } from '../keys/crc32.js';
 import {
-  crc32Ascii,
-  encodeBase62Fixed,
   findIbanLength,
   isBase62Code,
   isCardNumber,
@@ -793,7 +793,8 @@ function onUnderscoreToken(s: Scan, p: number): number {
   if (tail.length < 22) return p + 2;
   for (let k = 0; k < tail.length; k++) if (!isBase62Code(tail.charCodeAt(k))) return p + 2;
   const checksum = token.slice(-6);
-  if (encodeBase62Fixed(crc32Ascii(token.slice(0, -6)), 6) !== checksum) return p + 2;
+  // The checksum is the keys capability's own (CRC-32 of the body, 6 base62 characters).
+  if (encodeUint32Base62(crc32Ascii(token, token.length - 6)) !== checksum) return p + 2;
   emit(s, 'JAF_API_KEY', a, e);
   return e;
 }

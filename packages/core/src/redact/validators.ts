@@ -237,37 +237,6 @@ export function isIpv6(text: string): boolean {
   return compressed ? groups <= 7 : groups === 8;
 }
 
-// CRC-32 (IEEE 802.3) table, built once at module load: a pure computation, no state change.
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 of an ASCII string. */
-export function crc32Ascii(text: string): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < text.length; i++) c = CRC_TABLE[(c ^ text.charCodeAt(i)) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** A number in base62 (digits, upper, lower), left-padded with `0` to `width` characters. */
-export function encodeBase62Fixed(value: number, width: number): string {
-  let out = '';
-  let v = value;
-  while (v > 0) {
-    out = BASE62[v % 62]! + out;
-    v = Math.floor(v / 62);
-  }
-  return out.padStart(width, '0');
-}
-
 /** True for base62 characters. */
 export const isBase62Code = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

@@ -6,9 +6,9 @@
 // Every handler reads a bounded window and reports it in `reach`, so the streaming redactor
 // can tell which positions no candidate spans, and can cut there safely.
 import { decodeBase64Url, decodeUtf8 } from '../internal/bytes.js';
-import type { PiiType } from './types.js';
 import { encodeUint32Base62 } from '../keys/base62.js';
 import { crc32Ascii } from '../keys/crc32.js';
+import type { PiiType } from './types.js';
 import {
   findIbanLength,
   isBase62Code,

@@ -127,7 +127,9 @@ export function redactSseStream(
       },
       flush(controller) {
         pending += decoder.decode();
-        if (pending.trim().length > 0) handleEvent(pending.replace(/\n+$/, ''), controller);
+        let end = pending.length;
+        while (end > 0 && pending.charCodeAt(end - 1) === 10) end--;
+        if (pending.trim().length > 0) handleEvent(pending.slice(0, end), controller);
         flushTail(controller);
       },
     }),

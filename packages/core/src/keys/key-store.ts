@@ -43,6 +43,11 @@ export interface ApiKeyUse {
   readonly usageCount: number;
   /** Uses left after this use; undefined when unlimited. */
   readonly remainingUses: number | undefined;
+  /**
+   * The record as it stands after this call (undefined when `NOT_FOUND`). Returning it lets
+   * verification without scope checks finish in one store round trip.
+   */
+  readonly record: ApiKeyRecord | undefined;
 }
 
 /**
@@ -62,7 +67,8 @@ export interface KeyStore {
    * has `remainingUses` undefined or above 0, then decrement `remainingUses` (when
    * defined), increment `usageCount`, set `lastUsedAt = now` and report `OK`; otherwise
    * change nothing and report why. Two concurrent calls on a key with one use left must
-   * yield one `OK` and one `USAGE_EXCEEDED`.
+   * yield one `OK` and one `USAGE_EXCEEDED`. Returns the (updated) record along with the
+   * outcome.
    */
   recordUse(hash: string, now: number): Promise<ApiKeyUse>;
   /** Marks the key revoked at `now`; false when no such id. Idempotent. */

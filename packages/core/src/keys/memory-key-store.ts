@@ -16,6 +16,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const DAY = 86_400_000;
 
+const NOT_FOUND: ApiKeyUse = Object.freeze({
+  outcome: 'NOT_FOUND',
+  usageCount: 0,
+  remainingUses: undefined,
+  record: undefined,
+});
+
 /**
  * A bounded in-memory {@link KeyStore} for one process (tests, development, a single
  * server). No timers: expiry is computed from stored timestamps when an entry is read or
@@ -77,11 +84,12 @@ export function createMemoryKeyStore(options?: MemoryKeyStoreOptions): KeyStore 
     },
     async recordUse(hash, now): Promise<ApiKeyUse> {
       const r = records.get(hash, now);
-      if (!r) return { outcome: 'NOT_FOUND', usageCount: 0, remainingUses: undefined };
+      if (!r) return NOT_FOUND;
       const refuse = (outcome: ApiKeyUse['outcome']): ApiKeyUse => ({
         outcome,
         usageCount: r.usageCount,
         remainingUses: r.remainingUses,
+        record: copy(r),
       });
       if (r.revokedAt !== undefined) return refuse('REVOKED');
       if (r.expiresAt !== undefined && r.expiresAt <= now) return refuse('EXPIRED');
@@ -91,7 +99,12 @@ export function createMemoryKeyStore(options?: MemoryKeyStoreOptions): KeyStore 
       }
       r.usageCount += 1;
       r.lastUsedAt = now;
-      return { outcome: 'OK', usageCount: r.usageCount, remainingUses: r.remainingUses };
+      return {
+        outcome: 'OK',
+        usageCount: r.usageCount,
+        remainingUses: r.remainingUses,
+        record: copy(r),
+      };
     },
     async revoke(id, now) {
       const r = entryById(id, now);

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '../internal/result.js';
 import { API_KEY_MESSAGES } from './api-key-errors.js';
 import { BASE62_VALUE, decodeUint32Base62 } from './base62.js';
-import { crc32Ascii } from './crc32.js';
+import { CRC32_INIT, finishCrc32, stepCrc32, updateCrc32Ascii } from './crc32.js';
 
 /** Default key prefix: keys read `jaf_live_...`. */
 export const DEFAULT_API_KEY_PREFIX = 'jaf';
@@ -54,6 +54,8 @@ export function assertLabel(kind: 'prefix' | 'environment', label: unknown): voi
 /** Options checked once, for the verifier factory and the one-shot functions. */
 export interface CheckedFormat {
   readonly prefix: string;
+  /** Running CRC-32 state after `<prefix>_`. */
+  readonly prefixCrc: number;
   readonly environments: ReadonlySet<string> | undefined;
 }
 
@@ -61,6 +63,7 @@ export interface CheckedFormat {
 export function checkFormatOptions(options: ApiKeyFormatOptions | undefined): CheckedFormat {
   const prefix = options?.prefix ?? DEFAULT_API_KEY_PREFIX;
   assertLabel('prefix', prefix);
+  const p = prefix.length;
   let environments: Set<string> | undefined;
   if (options?.environments !== undefined) {
     if (!Array.isArray(options.environments) || options.environments.length === 0) {
@@ -71,50 +74,60 @@ export function checkFormatOptions(options: ApiKeyFormatOptions | undefined): Ch
     for (const env of options.environments) assertLabel('environment', env);
     environments = new Set(options.environments);
   }
-  return { prefix, environments };
+  return { prefix, prefixCrc: updateCrc32Ascii(CRC32_INIT, `${prefix}_`, 0, p + 1), environments };
 }
 
-const DEFAULT_FORMAT: CheckedFormat = { prefix: DEFAULT_API_KEY_PREFIX, environments: undefined };
+const DEFAULT_FORMAT: CheckedFormat = /* @__PURE__ */ checkFormatOptions(undefined);
 
 /** The parse itself, with options already checked. Never throws. */
 export function parseWithFormat(
   key: unknown,
   format: CheckedFormat,
 ): Result<ParsedApiKey, 'API_KEY_MALFORMED'> {
-  if (typeof key !== 'string' || key.length > MAX_API_KEY_LENGTH) return malformed();
+  if (typeof key !== 'string' || key.length > MAX_API_KEY_LENGTH) return MALFORMED;
   const prefix = format.prefix;
   const p = prefix.length;
-  if (key.length <= p + TAIL + 2 || !key.startsWith(prefix) || key.charCodeAt(p) !== UNDERSCORE) {
-    return malformed();
+  const n = key.length;
+  if (n <= p + TAIL + 2 || !key.startsWith(prefix) || key.charCodeAt(p) !== UNDERSCORE) {
+    return MALFORMED;
   }
   // Environment label: from after the prefix's underscore to the next underscore, which must
   // sit exactly TAIL characters before the end.
   const envStart = p + 1;
-  const envEnd = key.length - TAIL - 1;
-  if (envEnd - envStart < 1 || envEnd - envStart > MAX_LABEL) return malformed();
-  if (key.charCodeAt(envEnd) !== UNDERSCORE) return malformed();
+  const envEnd = n - TAIL - 1;
+  if (envEnd - envStart < 1 || envEnd - envStart > MAX_LABEL) return MALFORMED;
+  if (key.charCodeAt(envEnd) !== UNDERSCORE) return MALFORMED;
+  // One pass validates and checksums; the CRC state of `<prefix>_` was computed once.
+  let crc = format.prefixCrc;
   for (let i = envStart; i < envEnd; i++) {
-    if (!isLabelChar(key.charCodeAt(i), i === envStart)) return malformed();
-  }
-  for (let i = envEnd + 1; i < key.length - API_KEY_CHECKSUM_LENGTH; i++) {
     const c = key.charCodeAt(i);
-    if (c >= 128 || BASE62_VALUE[c]! < 0) return malformed();
+    if (!isLabelChar(c, i === envStart)) return MALFORMED;
+    crc = stepCrc32(crc, c);
   }
-  const bodyEnd = key.length - API_KEY_CHECKSUM_LENGTH;
+  crc = stepCrc32(crc, UNDERSCORE);
+  const bodyEnd = n - API_KEY_CHECKSUM_LENGTH;
+  for (let i = envEnd + 1; i < bodyEnd; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 128 || BASE62_VALUE[c]! < 0) return MALFORMED;
+    crc = stepCrc32(crc, c);
+  }
   const expected = decodeUint32Base62(key, bodyEnd);
-  if (expected < 0 || expected !== crc32Ascii(key, bodyEnd)) {
-    return fail(
-      'API_KEY_MALFORMED',
-      'The API key checksum does not match: it was mistyped or truncated.',
-    );
-  }
+  if (expected < 0 || expected !== finishCrc32(crc)) return CHECKSUM_MISMATCH;
   const environment = key.slice(envStart, envEnd);
-  if (format.environments && !format.environments.has(environment)) return malformed();
+  if (format.environments && !format.environments.has(environment)) return MALFORMED;
   return ok({ key, prefix, environment });
 }
 
-function malformed() {
-  return fail('API_KEY_MALFORMED' as const, API_KEY_MESSAGES.API_KEY_MALFORMED);
+// Shared, frozen failures: refusing a flood of bad keys allocates nothing.
+const MALFORMED = /* @__PURE__ */ freezeFailure(API_KEY_MESSAGES.API_KEY_MALFORMED);
+const CHECKSUM_MISMATCH = /* @__PURE__ */ freezeFailure(
+  'The API key checksum does not match: it was mistyped or truncated.',
+);
+
+function freezeFailure(message: string) {
+  const f = fail('API_KEY_MALFORMED' as const, message);
+  Object.freeze(f.error);
+  return Object.freeze(f);
 }
 
 /**

@@ -58,11 +58,41 @@ describe('verifyApiKey', () => {
     expect(calls).toEqual({});
   });
 
-  it('reports API_KEY_NOT_FOUND for a well-formed key that was never stored (one lookup, no write)', async () => {
+  it('reports API_KEY_NOT_FOUND for a well-formed key that was never stored (one store call)', async () => {
     const { store, calls } = await setup();
     const stranger = generateApiKey({ environment: 'test' }).key;
     expect(codeOf(await verifyApiKey(stranger, store, { now: T0 }))).toBe('API_KEY_NOT_FOUND');
-    expect(calls).toEqual({ findByHash: 1 });
+    expect(calls).toEqual({ recordUse: 1 });
+  });
+
+  it('verifies without scopes in one atomic store call, with scopes in a lookup then the use', async () => {
+    const { store, calls, issued } = await setup();
+    await verifyApiKey(issued.key, store, { now: T0 });
+    expect(calls).toEqual({ recordUse: 1 });
+    await verifyApiKey(issued.key, store, { now: T0, requiredScopes: ['chat:basic'] });
+    expect(calls).toEqual({ recordUse: 2, findByHash: 1 });
+  });
+
+  it('reports REVOKED, EXPIRED and USAGE_EXCEEDED the same way on the scope-checking path', async () => {
+    const requiredScopes = ['chat:basic'];
+    const a = await setup({ expiresAt: T0 + 10, maxUses: 1 });
+    expect(codeOf(await verifyApiKey(a.issued.key, a.store, { now: T0, requiredScopes }))).toBe(
+      'API_KEY_VALID',
+    );
+    expect(codeOf(await verifyApiKey(a.issued.key, a.store, { now: T0, requiredScopes }))).toBe(
+      'API_KEY_USAGE_EXCEEDED',
+    );
+    expect(
+      codeOf(await verifyApiKey(a.issued.key, a.store, { now: T0 + 10, requiredScopes })),
+    ).toBe('API_KEY_EXPIRED');
+    await a.store.revoke(a.issued.id, T0);
+    expect(codeOf(await verifyApiKey(a.issued.key, a.store, { now: T0, requiredScopes }))).toBe(
+      'API_KEY_REVOKED',
+    );
+    const stranger = generateApiKey({ environment: 'test' }).key;
+    expect(codeOf(await verifyApiKey(stranger, a.store, { now: T0, requiredScopes }))).toBe(
+      'API_KEY_NOT_FOUND',
+    );
   });
 
   it('reports API_KEY_REVOKED after revocation', async () => {
@@ -140,6 +170,7 @@ describe('verifyApiKey', () => {
     const { issued } = await setup();
     const broken = createMemoryKeyStore();
     broken.findByHash = () => Promise.reject(new Error('connection refused'));
+    broken.recordUse = () => Promise.reject(new Error('connection refused'));
     await expect(verifyApiKey(issued.key, broken, { now: T0 })).rejects.toThrow(/refused/);
   });
 });
@@ -198,8 +229,18 @@ describe('createApiKeyVerifier', () => {
         const r = await store.findByHash(hash, now);
         return r && { ...r, hash: r.hash.toUpperCase() };
       },
+      recordUse: async (hash: string, now: number) => {
+        const use = await store.recordUse(hash, now);
+        return {
+          ...use,
+          record: use.record && { ...use.record, hash: use.record.hash.toUpperCase() },
+        };
+      },
     };
     expect(codeOf(await verifyApiKey(issued.key, loose, { now: T0 }))).toBe('API_KEY_NOT_FOUND');
+    expect(
+      codeOf(await verifyApiKey(issued.key, loose, { now: T0, requiredScopes: ['x:y'] })),
+    ).toBe('API_KEY_NOT_FOUND');
   });
 });
 

@@ -8,7 +8,7 @@ import {
 } from '../rbac/permission-query.js';
 import { API_KEY_MESSAGES, type ApiKeyErrorCode } from './api-key-errors.js';
 import { type ApiKeyHasher, type ApiKeyHashOptions, createApiKeyHasher } from './hash-api-key.js';
-import type { KeyStore } from './key-store.js';
+import type { ApiKeyRecord, ApiKeyUse, KeyStore } from './key-store.js';
 import {
   type ApiKeyFormatOptions,
   type CheckedFormat,
@@ -80,8 +80,27 @@ function compileScopes(scopes: RequiredScopes | undefined): CompiledPermissionQu
   return compilePermissionQuery(scopes as PermissionQuery | CompiledPermissionQuery);
 }
 
-function refuse(code: ApiKeyErrorCode) {
-  return fail(code, API_KEY_MESSAGES[code]);
+// Shared, frozen failures: refusing keys allocates nothing.
+const REFUSALS = /* @__PURE__ */ (() => {
+  const out = {} as Record<ApiKeyErrorCode, ReturnType<typeof fail<ApiKeyErrorCode>>>;
+  for (const code of Object.keys(API_KEY_MESSAGES) as ApiKeyErrorCode[]) {
+    const f = fail(code, API_KEY_MESSAGES[code]);
+    Object.freeze(f.error);
+    out[code] = Object.freeze(f);
+  }
+  return out;
+})();
+
+const refuse = (code: ApiKeyErrorCode) => REFUSALS[code];
+
+/** Why a found record cannot be used at `now`, before any use is recorded. */
+function refusalOf(record: ApiKeyRecord, now: number): ApiKeyErrorCode | undefined {
+  if (record.revokedAt !== undefined) return 'API_KEY_REVOKED';
+  if (record.expiresAt !== undefined && record.expiresAt <= now) return 'API_KEY_EXPIRED';
+  if (record.remainingUses !== undefined && record.remainingUses <= 0) {
+    return 'API_KEY_USAGE_EXCEEDED';
+  }
+  return undefined;
 }
 
 async function verifyWith(
@@ -97,24 +116,30 @@ async function verifyWith(
   const parsed = parseWithFormat(key, format);
   if (!parsed.ok) return parsed;
   const hash = hasher.hash(parsed.value.key);
-  // 2. Lookup by hash. The constant-time re-check guards against stores that match loosely
-  // (case-insensitive SQL collations, prefix scans) without leaking where hashes differ.
-  const record = await store.findByHash(hash, now);
+  let use: ApiKeyUse;
+  if (fixedScopes === undefined && callScopes === undefined) {
+    // No scopes to check: one atomic store call checks revoked, expired and remaining uses
+    // and records the use (one round trip on Redis).
+    use = await store.recordUse(hash, now);
+  } else {
+    // Scopes first, so a key asked for more than it holds keeps its uses.
+    const found = await store.findByHash(hash, now);
+    if (!found || !timingSafeEqualString(found.hash, hash)) return refuse('API_KEY_NOT_FOUND');
+    const early = refusalOf(found, now);
+    if (early) return refuse(early);
+    if (fixedScopes && !evaluatePermissionQuery(fixedScopes, { list: found.scopes })) {
+      return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
+    }
+    if (callScopes && !evaluatePermissionQuery(callScopes, { list: found.scopes })) {
+      return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
+    }
+    use = await store.recordUse(hash, now);
+  }
+  const record = use.record;
+  // The constant-time re-check guards against stores that match loosely (case-insensitive
+  // SQL collations, prefix scans) without leaking where the hashes differ.
   if (!record || !timingSafeEqualString(record.hash, hash)) return refuse('API_KEY_NOT_FOUND');
-  if (record.revokedAt !== undefined) return refuse('API_KEY_REVOKED');
-  if (record.expiresAt !== undefined && record.expiresAt <= now) return refuse('API_KEY_EXPIRED');
-  if (record.remainingUses !== undefined && record.remainingUses <= 0) {
-    return refuse('API_KEY_USAGE_EXCEEDED');
-  }
-  // 3. Scopes before consuming a use: a key asked for more than it holds keeps its uses.
-  if (fixedScopes && !evaluatePermissionQuery(fixedScopes, { list: record.scopes })) {
-    return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
-  }
-  if (callScopes && !evaluatePermissionQuery(callScopes, { list: record.scopes })) {
-    return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
-  }
-  // 4. Consume a use atomically; the store re-checks, so a race cannot overspend uses.
-  const use = await store.recordUse(hash, now);
+  // The store re-checks atomically, so a race cannot overspend uses.
   if (use.outcome !== 'OK') return refuse(`API_KEY_${use.outcome}`);
   return ok({
     code: 'API_KEY_VALID',

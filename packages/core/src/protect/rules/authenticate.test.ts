@@ -197,6 +197,7 @@ describe('authenticate', () => {
     const { apiKey } = await setup();
     const down = createMemoryKeyStore();
     down.findByHash = () => Promise.reject(new Error('ECONNREFUSED'));
+    down.recordUse = () => Promise.reject(new Error('ECONNREFUSED'));
     const security = createSecurity({ rules: [authenticate({ apiKey: { store: down } })] });
     const d = await security.protect(request({ 'x-api-key': apiKey.key }));
     expect(d).toMatchObject({ allowed: false, status: 503, code: 'RULE_FAILED' });

@@ -86,12 +86,17 @@ function quoted(text: string): string {
  */
 function bearerStart(header: string): number {
   if (header.length < 8) return -1;
-  const scheme = header.slice(0, 6).toLowerCase();
-  if (scheme !== 'bearer' || header.charCodeAt(6) !== 32) return -1;
+  // Compare `bearer` case-insensitively without allocating (| 32 lower-cases ASCII letters).
+  for (let i = 0; i < 6; i++) {
+    if ((header.charCodeAt(i) | 32) !== BEARER.charCodeAt(i)) return -1;
+  }
+  if (header.charCodeAt(6) !== 32) return -1;
   let i = 7;
   while (i < header.length && header.charCodeAt(i) === 32) i++;
   return i < header.length ? i : -1;
 }
+
+const BEARER = 'bearer';
 
 /**
  * A rule that authenticates the caller by a bearer JWT (`Authorization: Bearer <jwt>`)

@@ -44,10 +44,11 @@ export interface ApiKeyUse {
   /** Uses left after this use; undefined when unlimited. */
   readonly remainingUses: number | undefined;
   /**
-   * The record as it stands after this call (undefined when `NOT_FOUND`). Returning it lets
-   * verification without scope checks finish in one store round trip.
+   * The record as it stands after this call (undefined when `NOT_FOUND`). Optional, but a
+   * store that returns it with `OK` lets verification without scope checks finish in one
+   * round trip; otherwise the verifier reads it with `findByHash` afterwards.
    */
-  readonly record: ApiKeyRecord | undefined;
+  readonly record?: ApiKeyRecord | undefined;
 }
 
 /**
@@ -67,8 +68,8 @@ export interface KeyStore {
    * has `remainingUses` undefined or above 0, then decrement `remainingUses` (when
    * defined), increment `usageCount`, set `lastUsedAt = now` and report `OK`; otherwise
    * change nothing and report why. Two concurrent calls on a key with one use left must
-   * yield one `OK` and one `USAGE_EXCEEDED`. Returns the (updated) record along with the
-   * outcome.
+   * yield one `OK` and one `USAGE_EXCEEDED`. Should return the updated record with the
+   * outcome (see {@link ApiKeyUse.record}).
    */
   recordUse(hash: string, now: number): Promise<ApiKeyUse>;
   /** Marks the key revoked at `now`; false when no such id. Idempotent. */

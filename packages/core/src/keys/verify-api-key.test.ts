@@ -307,3 +307,25 @@ describe('issueApiKey', () => {
     await expect(issueApiKey(store, { owner: 'o', maxUses: 0 })).rejects.toThrow(/maxUses/);
   });
 });
+
+describe('verifyApiKey with a store whose recordUse does not return the record', () => {
+  it('reads the record with findByHash after the use, and still reports each code', async () => {
+    const inner = createMemoryKeyStore();
+    const issued = await issueApiKey(inner, { owner: 'o', scopes: ['a:b'], maxUses: 1, now: T0 });
+    const { store, calls } = countCalls({
+      ...inner,
+      recordUse: async (hash, now) => {
+        const { record: _dropped, ...rest } = await inner.recordUse(hash, now);
+        return rest;
+      },
+    });
+    const ok = await verifyApiKey(issued.key, store, { now: T0 });
+    expect(ok.ok && ok.value.owner).toBe('o');
+    expect(calls).toEqual({ recordUse: 1, findByHash: 1 });
+    expect(codeOf(await verifyApiKey(issued.key, store, { now: T0 }))).toBe(
+      'API_KEY_USAGE_EXCEEDED',
+    );
+    const stranger = generateApiKey().key;
+    expect(codeOf(await verifyApiKey(stranger, store, { now: T0 }))).toBe('API_KEY_NOT_FOUND');
+  });
+});

@@ -135,7 +135,12 @@ async function verifyWith(
     }
     use = await store.recordUse(hash, now);
   }
-  const record = use.record;
+  // A store that does not hand the record back with the use costs a second lookup.
+  const record =
+    use.record ?? (use.outcome === 'OK' ? await store.findByHash(hash, now) : undefined);
+  if (use.outcome !== 'OK' && use.outcome !== 'NOT_FOUND' && !use.record) {
+    return refuse(`API_KEY_${use.outcome}`);
+  }
   // The constant-time re-check guards against stores that match loosely (case-insensitive
   // SQL collations, prefix scans) without leaking where the hashes differ.
   if (!record || !timingSafeEqualString(record.hash, hash)) return refuse('API_KEY_NOT_FOUND');

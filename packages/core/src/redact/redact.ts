@@ -81,9 +81,6 @@ export function createRedactionVault(options: RedactionVaultOptions = {}): Redac
   };
 }
 
-// Linear: a literal, one bounded class, a literal, one bounded class, a literal.
-const VAULT_TOKEN = /\[[A-Z][A-Z_]{1,30}_\d{1,9}\]/g;
-
 /**
  * Puts vaulted values back: every `[TYPE_n]` token the vault knows is replaced by its
  * original; unknown tokens are left as they are.
@@ -94,7 +91,25 @@ const VAULT_TOKEN = /\[[A-Z][A-Z_]{1,30}_\d{1,9}\]/g;
  * ```
  */
 export function unredact(text: string, vault: RedactionVault): string {
-  return text.replace(VAULT_TOKEN, (token) => vault.valueOf(token) ?? token);
+  // A scan rather than a regex: at each `[`, look at most 48 characters ahead for `]`.
+  let out = '';
+  let at = 0;
+  let i = text.indexOf('[');
+  while (i >= 0) {
+    const close = text.indexOf(']', i + 1);
+    if (close < 0) break;
+    if (close - i <= 48) {
+      const value = vault.valueOf(text.slice(i, close + 1));
+      if (value !== undefined) {
+        out += text.slice(at, i) + value;
+        at = close + 1;
+        i = text.indexOf('[', at);
+        continue;
+      }
+    }
+    i = text.indexOf('[', i + 1);
+  }
+  return at === 0 ? text : out + text.slice(at);
 }
 
 const isAlnum = (c: number): boolean =>

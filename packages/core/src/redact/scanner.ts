@@ -301,9 +301,12 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
   const end = ge[b]!;
   if (!isRightBoundary(s, end)) return false;
   const groups = b - a + 1;
+  let n = 0;
+  for (let g = a; g <= b; g++) n += ge[g]! - gs[g]!;
+  // No format has fewer than 7 digits except a dotted quad, nor more than 19.
+  if (n > 19 || n < 4 || (n < 7 && groups !== 4 && groups !== 5)) return false;
   let digits = '';
   for (let g = a; g <= b; g++) digits += s.text.slice(gs[g]!, ge[g]!);
-  const n = digits.length;
   // Separators: all identical? which one?
   let sep = '';
   let sameSep = true;
@@ -659,7 +662,8 @@ function onWord(s: Scan, p: number, trigger: string): number {
       emit(s, 'SLACK_TOKEN', p, e);
       return e;
     }
-    return p + 1;
+    // Anything inside this run is part of the same (invalid) token.
+    return e;
   }
   if (trigger.charCodeAt(1) === 107 || trigger === 'whsec_') {
     const isWh = trigger === 'whsec_';
@@ -733,7 +737,8 @@ function onJwt(s: Scan, p: number): number {
   if (c - p > JWT_MAX || isWordCode(code(s, c))) return p + 1;
   const header = decodeBase64Url(s.text.slice(p, a));
   const json = header === undefined ? undefined : decodeUtf8(header);
-  if (json === undefined) return p + 1;
+  // Cheap shape check first: exceptions from JSON.parse are slow on adversarial input.
+  if (json === undefined || json.charCodeAt(json.length - 1) !== 125) return p + 1;
   try {
     const h = JSON.parse(json) as unknown;
     if (typeof h !== 'object' || h === null || typeof (h as { alg?: unknown }).alg !== 'string')

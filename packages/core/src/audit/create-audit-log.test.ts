@@ -334,7 +334,31 @@ describe('createAuditLog: log injection', () => {
 });
 
 describe('createAuditLog: redaction of details', () => {
-  it('passes details through the redactor before any sink sees them, leaving the original intact', async () => {
+  it("redacts details with core's deep redactor by default", async () => {
+    const { events, security } = setup([
+      deny('input', 'INPUT_INVALID', 400, {
+        password: 'hunter2',
+        nested: { authorization: 'Bearer abc.def.ghi' },
+        note: 'reach me at alice@example.com',
+      }),
+    ]);
+    await security.protect(request());
+    const details = events[0]!.details as Record<string, unknown>;
+    expect(details.password).toBe('[REDACTED]');
+    expect(details.nested).toEqual({ authorization: '[REDACTED]' });
+    expect(details.note).not.toContain('alice@example.com');
+    expect(JSON.stringify(events)).not.toContain('hunter2');
+  });
+
+  it('logs details as they are with redact: false', async () => {
+    const { events, security } = setup([deny('input', 'INPUT_INVALID', 400, { password: 'x' })], {
+      redact: false,
+    });
+    await security.protect(request());
+    expect(events[0]!.details).toEqual({ password: 'x' });
+  });
+
+  it('passes details through an injected redactor before any sink sees them, leaving the original intact', async () => {
     const details = { email: 'alice@example.com', note: 'card 4111 1111 1111 1111' };
     const redact = (d: Readonly<Record<string, unknown>>) =>
       Object.fromEntries(
@@ -399,18 +423,25 @@ describe('createAuditLog: client address, sampling, levels', () => {
     expect(() => createClientAddressPseudonymizer(new Uint8Array(16))).toThrow(/32 random bytes/);
   });
 
-  it('prefers the client address the shield resolved (state.clientIp) over the socket peer', async () => {
-    const { events, security } = setup([
-      {
-        name: 'shield',
-        evaluate: (ctx) => {
-          ctx.state.clientIp = '198.51.100.9';
-          return { conclusion: 'deny', status: 403, code: 'CLIENT_BANNED', message: '' };
-        },
+  it('takes the client from resolveClientIp (the shield resolver behind a proxy)', async () => {
+    const { events, security } = setup([deny('shield', 'SHIELD_BANNED', 403)], {
+      resolveClientIp: (req) => {
+        const forwarded = req.headers.get('x-forwarded-for');
+        return forwarded ? { ip: forwarded, key: forwarded } : undefined;
       },
-    ]);
+    });
+    await security.protect(
+      request({ headers: new Headers({ 'x-forwarded-for': '198.51.100.9' }) }),
+    );
     await security.protect(request());
-    expect(events[0]!.client).toBe('198.51.100.9');
+    expect(events.map((e) => e.client)).toEqual(['198.51.100.9', null]);
+  });
+
+  it('logs the canonical form of the socket address', async () => {
+    const { events, security } = setup([authenticated]);
+    await security.protect(request({ ip: '::ffff:203.0.113.77' }));
+    await security.protect(request({ ip: '2001:DB8:0:0::1' }));
+    expect(events.map((e) => e.client)).toEqual(['203.0.113.77', '2001:db8::1']);
   });
 
   it('samples high-volume types with the injected random source and counts what it left out', async () => {
@@ -503,11 +534,11 @@ describe('createAuditLog: brute-force feeding', () => {
     audit.record('authn_login_success', { principal: 'alice', client: '198.51.100.1' });
     expect(t.calls).toEqual([
       `fail account:key_live_abc ${NOW}`,
-      `fail client:203.0.113.77 ${NOW}`,
+      `fail ip:203.0.113.77 ${NOW}`,
       `fail account:alice ${NOW}`,
-      `fail client:198.51.100.1 ${NOW}`,
+      `fail ip:198.51.100.1 ${NOW}`,
       'ok account:alice',
-      'ok client:198.51.100.1',
+      'ok ip:198.51.100.1',
     ]);
   });
 
@@ -530,7 +561,7 @@ describe('createAuditLog: brute-force feeding', () => {
       bruteForce: t,
     });
     await s2.protect(request());
-    expect(t.calls).toEqual([`fail client:203.0.113.77 ${NOW}`]);
+    expect(t.calls).toEqual([`fail ip:203.0.113.77 ${NOW}`]);
   });
 
   it('feeds the full address even when the log truncates it, and survives a failing tracker', async () => {
@@ -546,7 +577,7 @@ describe('createAuditLog: brute-force feeding', () => {
     });
     const decision = await security.protect(request());
     expect(decision.status).toBe(401);
-    expect(seen).toEqual(['client:203.0.113.77']);
+    expect(seen).toEqual(['ip:203.0.113.77']);
     expect(events[0]!.client).toBe('203.0.113.0/24');
   });
 });

@@ -1,4 +1,6 @@
+import { formatIp, groupIp, parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
+import { createObjectRedactor } from '../redact/redact-object.js';
 import {
   type AuditEventMapOverrides,
   createAuditEventResolver,
@@ -23,8 +25,10 @@ export type AuditRedactor = (details: Readonly<Record<string, unknown>>) => unkn
 
 /**
  * Receives authentication failures and successes so repeated failures can lead to a ban
- * (the consecutive-failures pattern). Keys are `account:<id>` and `client:<address>`.
- * Errors and rejections are swallowed: logging never changes a decision.
+ * (the consecutive-failures pattern). The shield's `createBanManager()` is one. Keys are
+ * `account:<id>` and `ip:<client key>` (the key the shield rule checks, so a client banned
+ * here is refused by `shield({ bans })` on its next request). Errors and rejections are
+ * swallowed: logging never changes a decision.
  */
 export interface AuditFailureTracker {
   recordFailure(key: string, now: number): unknown;
@@ -41,22 +45,27 @@ export interface AuditLogOptions {
   /** Clock in ms since the epoch. Default `Date.now`. */
   readonly clock?: (() => number) | undefined;
   /**
-   * Redacts `details` (PII, secrets) before anything else sees them. Default: none; pass
-   * core's deep redactor, or your own. A redactor that throws replaces the details with
-   * `{ redaction: 'failed' }` rather than log them unredacted.
+   * Redacts `details` (PII, secrets) before anything else sees them. Default: core's deep
+   * redactor (`createObjectRedactor()`: values under sensitive keys such as `password` or
+   * `token` replaced, PII in every string tagged). `false` turns redaction off. A redactor
+   * that throws replaces the details with `{ redaction: 'failed' }` rather than log them
+   * unredacted.
    */
-  readonly redact?: AuditRedactor | undefined;
+  readonly redact?: AuditRedactor | false | undefined;
   /**
    * What to log of the client address: `full` (default), `truncate` (IPv4 /24, IPv6 /48),
    * `omit`, or a function such as {@link createClientAddressPseudonymizer}.
    */
   readonly clientAddress?: 'full' | 'truncate' | 'omit' | ((address: string) => string) | undefined;
   /**
-   * Where the client address comes from. Default: `decision.state.clientIp` (set by the
-   * shield from trusted proxy headers) or else the socket peer `request.ip`.
+   * Finds the client behind the request: `ip` is logged (as `clientAddress` says) and
+   * `key` names the client for brute-force bans (`ip:<key>`). Pass the shield's
+   * `createClientIpResolver({ trustedProxies })` behind a proxy, so the address is the
+   * client's and the ban key is the one the shield rule checks. Default: the socket peer
+   * (`request.ip`), IPv6 grouped by /64 like the shield's default.
    */
-  readonly clientAddressFrom?:
-    | ((decision: Decision | undefined, request: SecurityRequest | undefined) => string | undefined)
+  readonly resolveClientIp?:
+    | ((request: SecurityRequest) => { readonly ip: string; readonly key: string } | undefined)
     | undefined;
   /** Additions and overrides to the rule-code → event mapping. */
   readonly events?: AuditEventMapOverrides | undefined;
@@ -88,7 +97,7 @@ export interface AuditRecordInput {
   readonly principal?: string | undefined;
   /** The account an authentication attempt named (fed to brute-force protection; not logged unless in details). */
   readonly account?: string | undefined;
-  /** Client address, when there is no request. */
+  /** Client address, when there is no request (grouped like the default resolver for bans). */
   readonly client?: string | undefined;
   readonly level?: AuditLevel | undefined;
   readonly outcome?: AuditOutcome | undefined;
@@ -111,7 +120,7 @@ export interface AuditLog {
   readonly onDecision: DecisionListener;
   /** Emits an application event (a password login, a permission change). Returns it, or undefined when filtered. */
   record(type: SecurityEventType, input?: AuditRecordInput): SecurityEvent | undefined;
-  /** Flushes every sink that buffers. */
+  /** Waits for pending brute-force updates, then flushes every sink that buffers. */
   flush(): Promise<void>;
   /** Hash of the last chained event (keep it elsewhere to detect truncation). */
   readonly lastHash: string | undefined;
@@ -162,12 +171,21 @@ function pathOf(url: string): string {
   return url.slice(start, end);
 }
 
-function defaultClientAddressFrom(
-  decision: Decision | undefined,
-  request: SecurityRequest | undefined,
-): string | undefined {
-  const fromState = decision?.state.clientIp;
-  return typeof fromState === 'string' ? fromState : request?.ip;
+interface ClientInfo {
+  readonly ip: string;
+  readonly key: string;
+}
+
+/** The socket peer, canonical, grouped by /64 for IPv6 (the shield's default grouping). */
+function clientFromAddress(address: string | undefined): ClientInfo | undefined {
+  if (address === undefined || address === '') return undefined;
+  const parsed = parseIpLoose(address);
+  if (!parsed) return { ip: address, key: address };
+  const plain = unmapIpv4(parsed);
+  return {
+    ip: formatIp({ version: plain.version, bytes: plain.bytes }),
+    key: groupIp(plain, { ipv4Prefix: 32, ipv6Prefix: 64 }),
+  };
 }
 
 function asSinkObject(sink: AuditSink): AuditSinkObject {
@@ -202,17 +220,34 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const sinks = (Array.isArray(options.sink) ? options.sink : [options.sink]).map(asSinkObject);
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
-  const redact = options.redact;
-  if (redact !== undefined && typeof redact !== 'function') {
-    throw new TypeError('createAuditLog: redact must be a function (details) => redactedDetails.');
+  if (
+    options.redact !== undefined &&
+    options.redact !== false &&
+    typeof options.redact !== 'function'
+  ) {
+    throw new TypeError(
+      'createAuditLog: redact must be a function (details) => redactedDetails, or false.',
+    );
   }
+  const redactIsDefault = options.redact === undefined;
+  const redact: AuditRedactor | undefined =
+    options.redact === false ? undefined : (options.redact ?? createObjectRedactor());
   const mode = options.clientAddress ?? 'full';
   if (typeof mode !== 'function' && mode !== 'full' && mode !== 'truncate' && mode !== 'omit') {
     throw new TypeError(
       "createAuditLog: clientAddress is 'full', 'truncate', 'omit' or a function.",
     );
   }
-  const clientFrom = options.clientAddressFrom ?? defaultClientAddressFrom;
+  const resolveClient = options.resolveClientIp;
+  const clientOfRequest = (request: SecurityRequest | undefined): ClientInfo | undefined => {
+    if (!request) return undefined;
+    if (!resolveClient) return clientFromAddress(request.ip);
+    try {
+      return resolveClient(request);
+    } catch {
+      return undefined;
+    }
+  };
   const resolve = createAuditEventResolver(
     mergeAuditEventMap(DEFAULT_AUDIT_EVENT_MAP, options.events),
   );
@@ -256,6 +291,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const onSinkError = () => {
     sinkErrors++;
   };
+  const pending = new Set<Promise<unknown>>();
 
   function clientOf(address: string | undefined): string | null {
     if (address === undefined || address === '' || mode === 'omit') return null;
@@ -272,25 +308,28 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     details: Readonly<Record<string, unknown>> | undefined,
   ): Record<string, unknown> {
     if (details === undefined) return {};
-    let value: unknown = details;
+    // Copy first: bounded, bytes summarised (never printed), strings neutralised; the
+    // redactor then works on plain data. A custom redactor's output is copied again, so
+    // it cannot bring control characters back.
+    let value = toLogValue(details, limits);
     if (redact) {
       try {
-        value = redact(details);
+        value = redact(value as Record<string, unknown>);
       } catch {
         return { redaction: 'failed' };
       }
+      if (!redactIsDefault) value = toLogValue(value, limits);
     }
-    const copied = toLogValue(value, limits);
-    return copied !== null && typeof copied === 'object' && !Array.isArray(copied)
-      ? (copied as Record<string, unknown>)
-      : { value: copied };
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : { value };
   }
 
   function feed(
     type: string,
     outcome: AuditOutcome,
     account: unknown,
-    address: string | undefined,
+    client: ClientInfo | undefined,
     now: number,
   ) {
     if (!tracker || outcome === 'dry_run') return;
@@ -298,11 +337,21 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     if (!isFailure && type !== SUCCESS_TYPE) return;
     const keys: string[] = [];
     if (typeof account === 'string' && account !== '') keys.push(`account:${account}`);
-    if (address) keys.push(`client:${address}`);
+    if (client) keys.push(`ip:${client.key}`);
     for (const key of keys) {
       try {
         const r = isFailure ? tracker.recordFailure(key, now) : tracker.recordSuccess?.(key, now);
-        if (r instanceof Promise) r.catch(onSinkError);
+        if (r instanceof Promise) {
+          // Not awaited on the request path; flush() waits for these.
+          const settled = r.then(
+            () => pending.delete(settled),
+            () => {
+              pending.delete(settled);
+              sinkErrors++;
+            },
+          );
+          pending.add(settled);
+        }
       } catch {
         sinkErrors++;
       }
@@ -346,7 +395,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     decision: Decision,
     request: SecurityRequest,
     timestamp: string,
-    address: string | undefined,
+    client: ClientInfo | undefined,
     now: number,
   ): void {
     const mapping = resolve(result);
@@ -364,7 +413,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       mapping.type === SUCCESS_TYPE
         ? principalId
         : (result.details?.account ?? result.details?.subject);
-    feed(mapping.type, outcome, account, address, now);
+    feed(mapping.type, outcome, account, client, now);
     if (!keep(mapping.type, mapping.level)) return;
     write({
       timestamp,
@@ -372,7 +421,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       level: mapping.level,
       ...(app === undefined ? {} : { app }),
       principal: principalId === undefined ? null : neutralizeLogText(principalId, 256),
-      client: clientOf(address),
+      client: clientOf(client?.ip),
       requestId: request.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
       method: neutralizeLogText(String(request.method), 16),
       path: neutralizeLogText(pathOf(String(request.url)), 512),
@@ -388,7 +437,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     try {
       const now = clock();
       const timestamp = new Date(now).toISOString();
-      const address = clientFrom(decision, request);
+      const client = clientOfRequest(request);
       const results = decision.results;
       if (results.length === 0 && !decision.allowed) {
         // protect() refused before any rule ran (an unparsable URL).
@@ -403,12 +452,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
           decision,
           request,
           timestamp,
-          address,
+          client,
           now,
         );
         return;
       }
-      for (const result of results) emitResult(result, decision, request, timestamp, address, now);
+      for (const result of results) emitResult(result, decision, request, timestamp, client, now);
     } catch {
       // Logging must never change the outcome.
     }
@@ -423,8 +472,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       const level = input.level ?? DEFAULT_LEVELS[type] ?? 'info';
       const outcome = input.outcome ?? (DENY_TYPES.has(type) ? 'deny' : 'allow');
       const request = input.request;
-      const address = input.client ?? clientFrom(undefined, request);
-      feed(type, outcome, input.account ?? input.principal, address, now);
+      const client =
+        input.client !== undefined ? clientFromAddress(input.client) : clientOfRequest(request);
+      feed(type, outcome, input.account ?? input.principal, client, now);
       if (!keep(type, level)) return undefined;
       return write({
         timestamp: new Date(now).toISOString(),
@@ -432,7 +482,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         level,
         ...(app === undefined ? {} : { app }),
         principal: input.principal === undefined ? null : neutralizeLogText(input.principal, 256),
-        client: clientOf(address),
+        client: clientOf(client?.ip),
         requestId:
           request?.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
         method: request ? neutralizeLogText(String(request.method), 16) : null,
@@ -449,6 +499,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     onDecision,
     record,
     async flush() {
+      await Promise.all([...pending]);
       for (const sink of sinks) {
         try {
           await sink.flush?.();

@@ -1,0 +1,3 @@
+import { createRouteHandler } from '../../../../lib/route';
+
+export const POST = createRouteHandler('/api/agents/process');

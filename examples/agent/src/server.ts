@@ -1,0 +1,48 @@
+// `pnpm --filter @jaf-sec/example-agent start` (or `npm start` at the root): the agent API on
+// Hono + @hono/node-server, on 127.0.0.1:$PORT (default 3000). It mints a user token, an admin
+// token, an expired token and an API key, and prints a curl call for each outcome.
+import { serve } from '@hono/node-server';
+import { createAgentContext } from './context';
+import { type DevCredentials, formatCurl, listCurlExamples } from './curl-examples';
+import { createHonoApp } from './hono';
+
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? '127.0.0.1';
+const ctx = await createAgentContext();
+const now = Date.now();
+const credentials: DevCredentials = {
+  userToken: await ctx.issueToken({ sub: 'user-1', permissions: ['chat:basic'] }),
+  adminToken: await ctx.issueToken({ sub: 'admin-1', permissions: ['chat:basic', 'agent:manage'] }),
+  // Issued two hours ago with a one-hour lifetime: already expired, without waiting.
+  expiredToken: await ctx.issueToken(
+    { sub: 'user-1', permissions: ['chat:basic'] },
+    { now: now - 7_200_000, expiresIn: 3600 },
+  ),
+  apiKey: ctx.apiKey,
+};
+
+const server = serve({ fetch: createHonoApp(ctx).fetch, port, hostname }, (info) => {
+  const base = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${info.port}`;
+  const lines = [
+    `jaf-sec example agent listening on ${base}`,
+    '',
+    'Dev credentials (minted at start; they stop working when the process exits):',
+    `  user JWT  (chat:basic)              ${credentials.userToken}`,
+    `  admin JWT (chat:basic agent:manage) ${credentials.adminToken}`,
+    `  API key   (agent:process)           ${credentials.apiKey}`,
+    '',
+    'Try each outcome:',
+  ];
+  for (const example of listCurlExamples(credentials)) {
+    lines.push('', `# ${example.status} ${example.title}`, formatCurl(base, example));
+  }
+  lines.push('', 'Press Ctrl+C to stop.');
+  console.log(lines.join('\n'));
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}

@@ -130,9 +130,17 @@ describe('createSecurity', () => {
     expect(decision.headers['access-control-allow-origin']).toBe('https://a.example');
   });
 
-  it('rejects an unparseable URL with 400 instead of throwing', async () => {
-    const decision = await createSecurity({ rules: [allow('a')] }).protect(request('not a url'));
+  it('answers 400 BAD_REQUEST_URL when a rule needs a URL that does not parse, instead of throwing', async () => {
+    const pathRule: Rule = {
+      name: 'path',
+      evaluate: (ctx) => ({ conclusion: ctx.url.pathname === '/' ? 'allow' : 'skip' }),
+    };
+    const decision = await createSecurity({ rules: [pathRule] }).protect(request('not a url'));
     expect(decision).toMatchObject({ allowed: false, status: 400, code: 'BAD_REQUEST_URL' });
+    // Rules that never look at the URL do not pay for parsing it.
+    expect(
+      (await createSecurity({ rules: [allow('a')] }).protect(request('not a url'))).allowed,
+    ).toBe(true);
   });
 
   it('gives every rule the injected clock, the parsed URL, the principal so far and shared state', async () => {

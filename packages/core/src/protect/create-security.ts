@@ -3,6 +3,7 @@ import type {
   Principal,
   Rule,
   RuleContext,
+  RuleOutcome,
   RuleResult,
   SecurityRequest,
 } from './types.js';
@@ -33,6 +34,36 @@ export interface Security {
 
 const ALLOWED_STATUS = 200;
 
+// Thrown by Context.url when the request URL does not parse; protect() answers 400.
+const BAD_URL = Symbol('BAD_URL');
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+// The per-request context. The URL is parsed on first use: rules that never look at it
+// (authentication, permissions) do not pay for URL parsing.
+class Context implements RuleContext {
+  principal: Principal | undefined = undefined;
+  readonly state: Record<string, unknown> = {};
+  #url: URL | undefined;
+
+  constructor(
+    readonly request: SecurityRequest,
+    readonly now: number,
+  ) {}
+
+  get url(): URL {
+    if (this.#url === undefined) {
+      try {
+        this.#url = new URL(this.request.url);
+      } catch {
+        throw BAD_URL;
+      }
+    }
+    return this.#url;
+  }
+}
+
 /**
  * Composes rules into one `protect(request)` call that adapters run before the handler.
  *
@@ -61,95 +92,63 @@ export function createSecurity(options: SecurityOptions): Security {
   const clock = options.clock ?? Date.now;
   const onDecision = options.onDecision;
 
-  async function protect(request: SecurityRequest): Promise<Decision> {
-    const decision = await run(request);
-    if (onDecision) {
-      try {
-        await onDecision(decision, request);
-      } catch {
-        // Logging must never change the outcome.
+  const protect = onDecision
+    ? async (request: SecurityRequest): Promise<Decision> => {
+        const decision = await run(request);
+        try {
+          await onDecision(decision, request);
+        } catch {
+          // Logging must never change the outcome.
+        }
+        return decision;
       }
-    }
-    return decision;
-  }
+    : run;
 
   async function run(request: SecurityRequest): Promise<Decision> {
     const headers: Record<string, string> = {};
     const results: RuleResult[] = [];
-    const state: Record<string, unknown> = {};
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      return {
-        allowed: false,
-        status: 400,
-        code: 'BAD_REQUEST_URL',
-        message: 'Bad request.',
-        headers,
-        principal: undefined,
-        results,
-        state,
-      };
-    }
-    let principal: Principal | undefined;
-    const ctx: RuleContext = {
-      request,
-      url,
-      now: clock(),
-      get principal() {
-        return principal;
-      },
-      state,
-    };
+    const ctx = new Context(request, clock());
+    const deny = (status: number, code: string, message: string): Decision => ({
+      allowed: false,
+      status,
+      code,
+      message,
+      headers,
+      principal: ctx.principal,
+      results,
+      state: ctx.state,
+    });
 
     for (const rule of rules) {
       const dryRun = rule.dryRun === true;
-      let outcome: Awaited<ReturnType<Rule['evaluate']>>;
+      let outcome: RuleOutcome;
       try {
-        outcome = await rule.evaluate(ctx);
-      } catch {
+        const pending = rule.evaluate(ctx);
+        // Most rules decide synchronously; awaiting only real promises saves a tick per rule.
+        outcome = isPromise(pending) ? await pending : pending;
+      } catch (error) {
+        if (error === BAD_URL) return deny(400, 'BAD_REQUEST_URL', 'Bad request.');
         results.push({ rule: rule.name, conclusion: 'error', code: 'RULE_FAILED', dryRun });
         if (rule.onError === 'allow' || dryRun) continue;
-        return {
-          allowed: false,
-          status: 503,
-          code: 'RULE_FAILED',
-          message: 'Service temporarily unavailable.',
-          headers,
-          principal,
-          results,
-          state,
-        };
+        return deny(503, 'RULE_FAILED', 'Service temporarily unavailable.');
       }
       if (outcome.headers) Object.assign(headers, outcome.headers);
-      const code = outcome.code ?? (outcome.conclusion === 'allow' ? 'ALLOWED' : 'SKIPPED');
+      const conclusion = outcome.conclusion;
+      const code = outcome.code ?? (conclusion === 'allow' ? 'ALLOWED' : 'SKIPPED');
       results.push({
         rule: rule.name,
-        conclusion: outcome.conclusion,
+        conclusion,
         code,
         dryRun,
-        status:
-          outcome.conclusion === 'deny' || outcome.conclusion === 'respond'
-            ? outcome.status
-            : undefined,
+        status: conclusion === 'deny' || conclusion === 'respond' ? outcome.status : undefined,
         details: outcome.details,
       });
-      if (outcome.conclusion === 'allow') {
-        if (outcome.principal) principal = outcome.principal;
+      if (conclusion === 'allow') {
+        if (outcome.principal) ctx.principal = outcome.principal;
         continue;
       }
-      if (outcome.conclusion === 'skip' || dryRun) continue;
-      return {
-        allowed: false,
-        status: outcome.status,
-        code,
-        message: outcome.conclusion === 'deny' ? outcome.message : '',
-        headers,
-        principal,
-        results,
-        state,
-      };
+      if (conclusion === 'skip' || dryRun) continue;
+      return deny(outcome.status, code, conclusion === 'deny' ? outcome.message : '');
     }
     return {
       allowed: true,
@@ -157,9 +156,9 @@ export function createSecurity(options: SecurityOptions): Security {
       code: 'ALLOWED',
       message: '',
       headers,
-      principal,
+      principal: ctx.principal,
       results,
-      state,
+      state: ctx.state,
     };
   }
 

@@ -66,7 +66,13 @@ describe('createSecurity', () => {
     const security = createSecurity({
       rules: [
         deny('perm', 'INSUFFICIENT_PERMISSIONS'),
-        { name: 'after', evaluate: () => ((ranAfter = true), { conclusion: 'allow' }) },
+        {
+          name: 'after',
+          evaluate: () => {
+            ranAfter = true;
+            return { conclusion: 'allow' };
+          },
+        },
       ],
     });
     const decision = await security.protect(request());

@@ -76,8 +76,15 @@ for (const [label, s, r] of [
   if (!d.allowed) throw new Error(`bench setup (${label}): denied with ${d.code}`);
 }
 
+const empty = createSecurity({ rules: [], clock: () => now });
+const authorization = `Bearer ${token}`;
 const rows = await compare('HS256 bearer token: protect() vs verifying the token alone', [
   { name: 'verifier.verify(token) alone (HS256)', fn: () => verifier.verify(token) },
+  {
+    name: 'by hand: verify(header.slice(7), { now })',
+    fn: () => verifier.verify(authorization.slice(7), { now }),
+  },
+  { name: 'protect(): no rules (pipeline floor)', fn: () => empty.protect(bearer) },
   {
     name: 'protect(): authenticate + requirePermission',
     fn: () => security.protect(bearer),

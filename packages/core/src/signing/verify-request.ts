@@ -269,7 +269,7 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
       for (const item of inner.items) {
         const checked = checkComponentIdentifier(item);
         if (!checked.ok) return checked;
-        const id = JSON.stringify([checked.value, [...item.params.entries()]]);
+        const id = serializeComponentIdentifier(item);
         if (seen.has(id))
           return fail('SIGNATURE_MALFORMED', 'A covered component is listed twice.');
         seen.add(id);

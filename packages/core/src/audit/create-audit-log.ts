@@ -291,7 +291,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const onSinkError = () => {
     sinkErrors++;
   };
-  const pending = new Set<Promise<unknown>>();
+  const pending = new Set<Promise<void>>();
 
   function clientOf(address: string | undefined): string | null {
     if (address === undefined || address === '' || mode === 'omit') return null;
@@ -343,9 +343,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         const r = isFailure ? tracker.recordFailure(key, now) : tracker.recordSuccess?.(key, now);
         if (r instanceof Promise) {
           // Not awaited on the request path; flush() waits for these.
-          const settled = r.then(
-            () => pending.delete(settled),
-            () => {
+          const settled: Promise<void> = r.then(
+            (): void => {
+              pending.delete(settled);
+            },
+            (): void => {
               pending.delete(settled);
               sinkErrors++;
             },

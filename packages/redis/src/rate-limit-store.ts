@@ -1,0 +1,286 @@
+import type {
+  RateLimitAlgorithm,
+  RateLimitStore,
+  RateLimitStoreRequest,
+  RateLimitStoreResponse,
+} from '@jaf-sec/core/ratelimit';
+import {
+  createScriptRunner,
+  defineScript,
+  type RedisClientLike,
+  type ScriptRunner,
+} from './script-runner.js';
+
+// The four algorithms of @jaf-sec/core/ratelimit (algorithms.ts), line for line in Lua, so
+// one EVALSHA reads, decides and writes atomically. State is one string
+// "a:b:c:expiresAt", kept (PX) until the instant it would equal a fresh state, so Redis
+// memory stays bounded.
+// Replies are integers: {allowed, remaining, resetAt, retryAfterMs (-1 = never)}.
+const RATE_LIMIT_LUA = `
+local alg = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local w = tonumber(ARGV[3])
+local burst = tonumber(ARGV[4])
+local cost = tonumber(ARGV[5])
+local now = tonumber(ARGV[6])
+local EPS = 1e-9
+local fresh = true
+local a, b, c = 0, 0, 0
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  local i1 = string.find(raw, ':', 1, true)
+  local i2 = string.find(raw, ':', i1 + 1, true)
+  local i3 = string.find(raw, ':', i2 + 1, true)
+  -- Like the memory store, a state past its stored expiry is a fresh one.
+  if tonumber(string.sub(raw, i3 + 1)) > now then
+    a = tonumber(string.sub(raw, 1, i1 - 1))
+    b = tonumber(string.sub(raw, i1 + 1, i2 - 1))
+    c = tonumber(string.sub(raw, i2 + 1, i3 - 1))
+    fresh = false
+  end
+end
+local allowed, remaining, resetAt, retry, expiresAt = 0, 0, 0, 0, 0
+if alg == 0 then
+  local rate = limit / w
+  local tokens, t = burst, now
+  if not fresh then
+    tokens, t = a, b
+    if now > t then
+      tokens = math.min(burst, tokens + (now - t) * rate)
+      t = now
+    end
+  end
+  if cost <= tokens + EPS then
+    tokens = math.max(0, tokens - cost)
+    allowed = 1
+  elseif cost > burst then
+    retry = -1
+  else
+    retry = math.ceil((cost - tokens) / rate)
+  end
+  a, b = tokens, t
+  remaining = math.floor(tokens + EPS)
+  resetAt = t + math.ceil((burst - tokens) / rate)
+  expiresAt = resetAt
+elseif alg == 1 then
+  local interval = w / limit
+  local span = burst * interval
+  local tat, seen = now, now
+  if not fresh then
+    tat = a
+    seen = math.max(b, now)
+  end
+  local base = math.max(tat, seen)
+  local nxt = base + cost * interval
+  local allowAt = nxt - span
+  if allowAt <= seen + EPS then
+    tat = nxt
+    allowed = 1
+  else
+    tat = base
+    if cost > burst then retry = -1 else retry = math.ceil(allowAt - seen) end
+  end
+  a, b = tat, seen
+  local left = (span - (tat - seen)) / interval
+  if left <= 0 then remaining = 0 else remaining = math.floor(left + EPS) end
+  resetAt = math.ceil(math.max(tat, seen))
+  expiresAt = resetAt
+elseif alg == 2 then
+  local current = math.floor(now / w) * w
+  local start, count = current, 0
+  if (not fresh) and a >= current then
+    start, count = a, b
+  end
+  local finish = start + w
+  if count + cost <= limit then
+    count = count + cost
+    allowed = 1
+  elseif cost > limit then
+    retry = -1
+  else
+    retry = math.ceil(finish - math.max(now, start))
+  end
+  a, b = start, count
+  if limit - count > 0 then remaining = math.floor(limit - count) else remaining = 0 end
+  resetAt = finish
+  expiresAt = finish
+else
+  local current = math.floor(now / w) * w
+  local start, count, previous = current, 0, 0
+  if not fresh then
+    if a >= current then
+      start, count, previous = a, b, c
+    elseif a == current - w then
+      previous = b
+    end
+  end
+  local at = math.max(now, start)
+  local weight = (w - (at - start)) / w
+  local used = previous * weight + count
+  if used + cost <= limit + EPS then
+    count = count + cost
+    allowed = 1
+  elseif cost > limit then
+    retry = -1
+  else
+    local room = limit - count - cost
+    local waitUntil = start + w
+    if room >= 0 and previous > 0 then waitUntil = start + w - (room * w) / previous end
+    retry = math.max(1, math.ceil(waitUntil - at))
+  end
+  a, b, c = start, count, previous
+  local left = limit - (previous * weight + count)
+  if left <= 0 then remaining = 0 else remaining = math.floor(left + EPS) end
+  resetAt = start + w
+  expiresAt = start + 2 * w
+end
+-- One second of grace past the stored expiry: the state decides freshness by itself,
+-- and keeping it a little longer lets a clock that steps back still see its clamp.
+local ttl = math.max(1, math.ceil(expiresAt - now)) + 1000
+redis.call('SET', KEYS[1], string.format('%.17g:%.17g:%.17g:%.17g', a, b, c, expiresAt), 'PX', ttl)
+return {allowed, remaining, resetAt, retry}
+`;
+
+const RATE_LIMIT_SCRIPT = defineScript(RATE_LIMIT_LUA);
+const RESET_SCRIPT = defineScript(`return redis.call('DEL', KEYS[1])`);
+
+const ALGORITHM: Readonly<Record<RateLimitAlgorithm, string>> = {
+  'token-bucket': '0',
+  gcra: '1',
+  'fixed-window': '2',
+  'sliding-window': '3',
+};
+
+/** Options of {@link createRedisRateLimitStore}. */
+export interface RedisRateLimitStoreOptions {
+  /** A connected ioredis client/Cluster or node-redis client. */
+  readonly client: RedisClientLike;
+  /** Prepended to every Redis key. Default `'jaf:'`. */
+  readonly prefix?: string | undefined;
+  /** A decision slower than this counts as a store failure (the limiter's fail mode). Default 500. */
+  readonly timeoutMs?: number | undefined;
+  /**
+   * Remember keys known to be blocked, in this process, until their retry time, and deny
+   * them without a round trip. Off by default; `{ maxKeys }` (default 10,000) turns it on.
+   */
+  readonly blockedCache?: { readonly maxKeys?: number | undefined } | boolean | undefined;
+}
+
+/** The Redis rate-limit store, with a count of decisions answered by the blocked cache. */
+export interface RedisRateLimitStore extends RateLimitStore {
+  readonly cacheHits: number;
+}
+
+interface Blocked {
+  until: number;
+  cost: number;
+  resetAt: number;
+}
+
+/**
+ * Where a key lives in Redis: the caller's key inside a hash tag, so the one key a
+ * decision touches has a slot of its own and the store runs on Redis Cluster. Braces in
+ * the caller's key are replaced so they cannot move the tag.
+ */
+export function toTaggedKey(prefix: string, key: string): string {
+  let safe = key;
+  if (key.includes('{') || key.includes('}')) safe = key.replaceAll('{', '(').replaceAll('}', ')');
+  return `${prefix}{${safe}}`;
+}
+
+/**
+ * A {@link RateLimitStore} on Redis or Valkey: every decision is one EVALSHA of a Lua
+ * script (atomic across processes), keys carry a TTL, and each decision touches one key.
+ * Rejects on connection failure or timeout, which the limiter turns into its declared
+ * fail mode with reason `store_unavailable`.
+ *
+ * @throws TypeError at construction when the client is not ioredis or node-redis.
+ * @example
+ * ```ts
+ * import Redis from 'ioredis';
+ * const store = createRedisRateLimitStore({ client: new Redis(process.env.REDIS_URL) });
+ * const limiter = createRateLimiter({ policy: { limit: 20, windowMs: 60_000 }, store, failMode: 'open' });
+ * ```
+ */
+export function createRedisRateLimitStore(
+  options: RedisRateLimitStoreOptions,
+): RedisRateLimitStore {
+  const runner: ScriptRunner = createScriptRunner(options.client, options.timeoutMs ?? 500);
+  const prefix = options.prefix ?? 'jaf:';
+  const cacheOption = options.blockedCache;
+  const cacheMax =
+    cacheOption === true
+      ? 10_000
+      : cacheOption && typeof cacheOption === 'object'
+        ? (cacheOption.maxKeys ?? 10_000)
+        : 0;
+  if (!Number.isInteger(cacheMax) || cacheMax < 0) {
+    throw new TypeError(
+      'createRedisRateLimitStore: blockedCache.maxKeys must be a positive integer.',
+    );
+  }
+  const blocked = new Map<string, Blocked>();
+  let cacheHits = 0;
+
+  function remember(key: string, entry: Blocked): void {
+    if (blocked.has(key)) blocked.delete(key);
+    else if (blocked.size >= cacheMax) {
+      const oldest = blocked.keys().next();
+      if (!oldest.done) blocked.delete(oldest.value);
+    }
+    blocked.set(key, entry);
+  }
+
+  return {
+    get cacheHits() {
+      return cacheHits;
+    },
+    async consume(request: RateLimitStoreRequest): Promise<RateLimitStoreResponse> {
+      const key = toTaggedKey(prefix, request.key);
+      if (cacheMax > 0) {
+        const hit = blocked.get(key);
+        if (hit) {
+          if (hit.until > request.now && request.cost >= hit.cost) {
+            cacheHits++;
+            return {
+              allowed: false,
+              remaining: 0,
+              resetAt: hit.resetAt,
+              retryAfterMs: Math.ceil(hit.until - request.now),
+            };
+          }
+          if (hit.until <= request.now) blocked.delete(key);
+        }
+      }
+      const reply = (await runner.run(
+        RATE_LIMIT_SCRIPT,
+        [key],
+        [
+          ALGORITHM[request.algorithm],
+          String(request.limit),
+          String(request.windowMs),
+          String(request.burst),
+          String(request.cost),
+          String(request.now),
+        ],
+      )) as [number, number, number, number];
+      const allowed = Number(reply[0]) === 1;
+      const retry = Number(reply[3]);
+      const result = {
+        allowed,
+        remaining: Number(reply[1]),
+        resetAt: Number(reply[2]),
+        retryAfterMs: retry < 0 ? Number.POSITIVE_INFINITY : retry,
+      };
+      if (cacheMax > 0 && !allowed && retry > 0) {
+        remember(key, { until: request.now + retry, cost: request.cost, resetAt: result.resetAt });
+      }
+      return result;
+    },
+    async reset(key: string): Promise<void> {
+      const tagged = toTaggedKey(prefix, key);
+      blocked.delete(tagged);
+      await runner.run(RESET_SCRIPT, [tagged], []);
+    },
+  };
+}

@@ -11,6 +11,8 @@ export interface HmacKey {
   sign(data: BinaryLike): Uint8Array;
   /** HMAC of the concatenation of `parts`, without copying them into one buffer first. */
   signParts(parts: readonly BinaryLike[]): Uint8Array;
+  /** HMAC of `data` as unpadded base64url text (encoded natively on Node, no byte copies). */
+  signBase64Url(data: BinaryLike): string;
 }
 
 /** An incremental hash for bodies that arrive in chunks. */

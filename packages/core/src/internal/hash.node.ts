@@ -2,6 +2,8 @@
 // here against about 90 MB/s for @noble/hashes. Selected by the `node` import condition.
 // One-shot crypto.hash (Node 20.12+) skips the Hash object and the Buffer: about 2.5x faster
 // than createHash().digest() for key-sized inputs.
+
+import { isUtf8 } from 'node:buffer';
 import {
   createHash,
   createHmac,
@@ -51,6 +53,7 @@ export function importHmacKey(algorithm: HashAlgorithm, key: Uint8Array): HmacKe
   return {
     algorithm,
     sign: (data) => view(createHmac(algorithm, keyObject).update(data).digest()),
+    signBase64Url: (data) => createHmac(algorithm, keyObject).update(data).digest('base64url'),
     signParts(parts) {
       const mac = createHmac(algorithm, keyObject);
       for (const part of parts) mac.update(part);
@@ -123,4 +126,30 @@ function describeKeyMismatch(algorithm: SignatureAlgorithm, key: KeyObject): str
     return 'RS256 needs an RSA public key of at least 2048 bits';
   }
   return undefined;
+}
+
+/** base64url (no padding) of bytes, or of a string's UTF-8. Native on Node. */
+export function encodeBase64UrlData(data: BinaryLike): string {
+  return (
+    typeof data === 'string'
+      ? Buffer.from(data)
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  ).toString('base64url');
+}
+
+/**
+ * Strict base64url decoding (no padding, whitespace, foreign characters or non-zero spare
+ * bits); undefined otherwise. Node's decoder is lenient, so the input must equal the
+ * re-encoding of what it decodes to: exactly one spelling is accepted.
+ */
+export function decodeBase64UrlStrict(text: string): Uint8Array | undefined {
+  const buf = Buffer.from(text, 'base64url');
+  return buf.toString('base64url') === text ? view(buf) : undefined;
+}
+
+/** Strict base64url of valid UTF-8, decoded to text (a BOM is kept); undefined otherwise. */
+export function decodeBase64UrlUtf8(text: string): string | undefined {
+  const buf = Buffer.from(text, 'base64url');
+  if (buf.toString('base64url') !== text || !isUtf8(buf)) return undefined;
+  return buf.toString('utf8');
 }

@@ -3,7 +3,7 @@
 // export exactly the same functions and run the same tests.
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { encodeHex } from './bytes.js';
+import { decodeBase64Url, decodeUtf8, encodeBase64Url, encodeHex } from './bytes.js';
 import type {
   BinaryLike,
   HashAlgorithm,
@@ -49,6 +49,9 @@ export function importHmacKey(algorithm: HashAlgorithm, key: Uint8Array): HmacKe
     sign(data) {
       // Cloning the keyed state skips the key schedule on every message.
       return prepared.clone().update(toBytes(data)).digest();
+    },
+    signBase64Url(data) {
+      return encodeBase64Url(prepared.clone().update(toBytes(data)).digest());
     },
     signParts(parts) {
       const mac = prepared.clone();
@@ -149,4 +152,20 @@ export function importPublicKey(
     verify: check,
     ready: () => settled.then(() => (problem ? Promise.reject(new TypeError(problem)) : undefined)),
   };
+}
+
+/** base64url (no padding) of bytes, or of a string's UTF-8. */
+export function encodeBase64UrlData(data: BinaryLike): string {
+  return encodeBase64Url(toBytes(data));
+}
+
+/** Strict base64url decoding (one spelling per byte string); undefined otherwise. */
+export function decodeBase64UrlStrict(text: string): Uint8Array | undefined {
+  return decodeBase64Url(text);
+}
+
+/** Strict base64url of valid UTF-8, decoded to text (a BOM is kept); undefined otherwise. */
+export function decodeBase64UrlUtf8(text: string): string | undefined {
+  const bytes = decodeBase64Url(text);
+  return bytes === undefined ? undefined : decodeUtf8(bytes);
 }

@@ -1,5 +1,6 @@
 // Claim checks of RFC 7519 4.1 and RFC 8725, by hand: they run on every request, so no
-// schema library on the default path. Times are compared in milliseconds.
+// schema library on the default path. Split in two: checks that depend only on the
+// claims (cached with the parsed payload) and checks against the clock (run every call).
 import type { TokenErrorCode } from './token-types.js';
 
 /** Claim policy, precomputed by the verifier's factory. */
@@ -19,13 +20,15 @@ function isStringArray(v: unknown): boolean {
   return true;
 }
 
-/** Checks `claims` at `now` (ms); the first failing code, or undefined when all pass. */
-export function checkTokenClaims(
+/**
+ * Checks what does not depend on time: required claims, registered claim types, iss and
+ * aud. The first failing code, or undefined when all pass.
+ */
+export function checkStaticClaims(
   claims: Record<string, unknown>,
-  now: number,
   policy: ClaimPolicy,
 ): TokenErrorCode | undefined {
-  const { required, toleranceMs } = policy;
+  const { required } = policy;
   for (let i = 0; i < required.length; i++) {
     if (claims[required[i]!] === undefined) return 'TOKEN_CLAIM_MISSING';
   }
@@ -43,16 +46,7 @@ export function checkTokenClaims(
   ) {
     return 'TOKEN_CLAIMS_INVALID';
   }
-  // RFC 7519 4.1.4: the current time MUST be before exp.
-  if (exp !== undefined && (exp as number) * 1000 <= now - toleranceMs) return 'TOKEN_EXPIRED';
-  if (nbf !== undefined && (nbf as number) * 1000 > now + toleranceMs) return 'TOKEN_NOT_YET_VALID';
-  if (iat !== undefined && (iat as number) * 1000 > now + toleranceMs) {
-    return 'TOKEN_ISSUED_IN_FUTURE';
-  }
-  if (policy.maxAgeMs !== undefined) {
-    if (iat === undefined) return 'TOKEN_CLAIM_MISSING';
-    if (now - (iat as number) * 1000 > policy.maxAgeMs + toleranceMs) return 'TOKEN_TOO_OLD';
-  }
+  if (policy.maxAgeMs !== undefined && iat === undefined) return 'TOKEN_CLAIM_MISSING';
   const { issuers, audiences } = policy;
   if (issuers !== undefined) {
     if (iss === undefined) return 'TOKEN_CLAIM_MISSING';
@@ -64,6 +58,30 @@ export function checkTokenClaims(
       if (!audiences.includes(aud)) return 'TOKEN_AUDIENCE_INVALID';
     } else if (!(aud as string[]).some((a) => audiences.includes(a))) {
       return 'TOKEN_AUDIENCE_INVALID';
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks exp, nbf, iat and max age at `now` (ms) for claims that passed
+ * {@link checkStaticClaims} (so each is a finite number or undefined).
+ */
+export function checkClaimTimes(
+  exp: number | undefined,
+  nbf: number | undefined,
+  iat: number | undefined,
+  now: number,
+  policy: ClaimPolicy,
+): TokenErrorCode | undefined {
+  const { toleranceMs } = policy;
+  // RFC 7519 4.1.4: the current time MUST be before exp.
+  if (exp !== undefined && exp * 1000 <= now - toleranceMs) return 'TOKEN_EXPIRED';
+  if (nbf !== undefined && nbf * 1000 > now + toleranceMs) return 'TOKEN_NOT_YET_VALID';
+  if (iat !== undefined) {
+    if (iat * 1000 > now + toleranceMs) return 'TOKEN_ISSUED_IN_FUTURE';
+    if (policy.maxAgeMs !== undefined && now - iat * 1000 > policy.maxAgeMs + toleranceMs) {
+      return 'TOKEN_TOO_OLD';
     }
   }
   return undefined;

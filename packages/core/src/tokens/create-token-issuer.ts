@@ -1,4 +1,5 @@
 import { CompactSign, importJWK, importPKCS8 } from 'jose';
+import { encodeBase64UrlData } from '#hash';
 import { encodeBase64Url, utf8 } from '../internal/bytes.js';
 import type { HmacKey } from '../internal/hash-types.js';
 import { type RandomSource, randomBytes } from '../internal/random.js';
@@ -106,8 +107,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     const headerSegment = encodeBase64Url(utf8(JSON.stringify(header)));
     return {
       async issue(claims, call) {
-        const signingInput = `${headerSegment}.${encodeBase64Url(utf8(buildPayload(claims, call)))}`;
-        return `${signingInput}.${encodeBase64Url(hmac.sign(signingInput))}`;
+        const signingInput = `${headerSegment}.${encodeBase64UrlData(buildPayload(claims, call))}`;
+        return `${signingInput}.${hmac.signBase64Url(signingInput)}`;
       },
       ready: () => Promise.resolve(),
     };

@@ -379,3 +379,69 @@ describe('revocation by jti', () => {
     expect(codeOf(await verifier.verify(token, { now: NOW }))).toBe('TOKEN_REVOCATION_UNAVAILABLE');
   });
 });
+
+describe('the parsed-payload cache', () => {
+  const claims = { sub: 'u', iat: NOW_S, exp: NOW_S + 60, permissions: ['a'] };
+
+  it('re-checks the signature and the clock on every call, cached or not', async () => {
+    for (const claimsCacheSize of [0, 1, 512]) {
+      const verifier = createTokenVerifier({ keys: [hs()], claimsCacheSize });
+      const token = sign(claims);
+      expect(codeOf(await verifier.verify(token, { now: NOW }))).toBe('OK');
+      expect(codeOf(await verifier.verify(token, { now: NOW + 60_000 }))).toBe('TOKEN_EXPIRED');
+      expect(codeOf(await verifier.verify(token, { now: NOW - 1000 }))).toBe(
+        'TOKEN_ISSUED_IN_FUTURE',
+      );
+      const [h, p, s] = token.split('.');
+      const forged = `${h}.${p}.${s!.slice(0, -2)}${s!.endsWith('AA') ? 'BA' : 'AA'}`;
+      expect(codeOf(await verifier.verify(forged, { now: NOW }))).toBe('TOKEN_SIGNATURE_INVALID');
+    }
+  });
+
+  it('hands out deep-frozen claims, so one caller cannot change what the next one sees', async () => {
+    const verifier = createTokenVerifier({ keys: [hs()] });
+    const token = sign(claims);
+    const first = await verifier.verify(token, { now: NOW });
+    if (!first.ok) throw new Error(first.error.code);
+    expect(Object.isFrozen(first.value.claims)).toBe(true);
+    expect(Object.isFrozen(first.value.claims.permissions)).toBe(true);
+    expect(() => first.value.claims.permissions!.push('admin')).toThrow(TypeError);
+    const second = await verifier.verify(token, { now: NOW });
+    expect(second.ok && second.value.claims.permissions).toEqual(['a']);
+  });
+
+  it('keeps working when more distinct tokens arrive than it holds', async () => {
+    const verifier = createTokenVerifier({ keys: [hs()], claimsCacheSize: 4 });
+    const tokens = Array.from({ length: 10 }, (_, i) => sign({ ...claims, sub: `u${i}` }));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, token] of tokens.entries()) {
+        const result = await verifier.verify(token, { now: NOW });
+        expect(result.ok && result.value.claims.sub).toBe(`u${i}`);
+      }
+    }
+    expect(() => createTokenVerifier({ keys: [hs()], claimsCacheSize: -1 })).toThrow(
+      /claimsCacheSize/,
+    );
+  });
+
+  it('reports the header each token came with when two keys sign the same payload', async () => {
+    const a = hs(new Uint8Array(32).fill(1), 'a');
+    const b = hs(new Uint8Array(32).fill(2), 'b');
+    const verifier = createTokenVerifier({ keys: [a, b] });
+    const payload = JSON.stringify(claims);
+    for (const key of [a, b, a]) {
+      const token = signRaw(JSON.stringify({ alg: 'HS256', kid: key.kid }), payload, key.secret);
+      const result = await verifier.verify(token, { now: NOW });
+      expect(result.ok && result.value.header.kid).toBe(key.kid);
+    }
+  });
+
+  it('never caches a static refusal into an acceptance (per verifier policy)', async () => {
+    const strict = createTokenVerifier({ keys: [hs()], audience: 'api' });
+    const loose = createTokenVerifier({ keys: [hs()] });
+    const token = sign(claims);
+    expect(codeOf(await loose.verify(token, { now: NOW }))).toBe('OK');
+    expect(codeOf(await strict.verify(token, { now: NOW }))).toBe('TOKEN_CLAIM_MISSING');
+    expect(codeOf(await strict.verify(token, { now: NOW }))).toBe('TOKEN_CLAIM_MISSING');
+  });
+});

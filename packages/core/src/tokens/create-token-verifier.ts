@@ -1,9 +1,10 @@
 import { type GenericSchema, safeParse } from 'valibot';
-import { decodeBase64Url, decodeUtf8, utf8 } from '../internal/bytes.js';
-import { timingSafeEqual } from '../internal/constant-time.js';
+import { decodeBase64UrlStrict, decodeBase64UrlUtf8 } from '#hash';
+import { utf8 } from '../internal/bytes.js';
+import { timingSafeEqualString } from '../internal/constant-time.js';
 import type { PublicKeyVerifier } from '../internal/hash-types.js';
 import { ok } from '../internal/result.js';
-import { type ClaimPolicy, checkTokenClaims } from './check-token-claims.js';
+import { type ClaimPolicy, checkClaimTimes, checkStaticClaims } from './check-token-claims.js';
 import { parseJsonObject } from './parse-json-object.js';
 import { createJwksResolver, type JwksResolver, type RemoteJwksOptions } from './remote-jwks.js';
 import type { RevocationStore } from './revocation-store.js';
@@ -20,6 +21,7 @@ import type {
   TokenHeader,
   TokenResult,
   TokenVerificationKey,
+  VerifiedToken,
 } from './token-types.js';
 
 /** Options of {@link createTokenVerifier}. */
@@ -57,6 +59,13 @@ export interface TokenVerifierOptions<C extends TokenClaims = TokenClaims> {
    * each such key in the order given; `'reject'` refuses them with TOKEN_KEY_UNKNOWN.
    */
   kidlessTokens?: 'try' | 'reject';
+  /**
+   * How many distinct payloads to keep parsed (a client sends the same token with many
+   * requests). Only the decoding, JSON parsing and time-independent claim checks are
+   * reused: the signature, times, schema and revocation are checked on every call. The
+   * cached claims are deep-frozen. Default 512; 0 disables the cache.
+   */
+  claimsCacheSize?: number;
   /** Clock, ms since the epoch. Default `Date.now`. */
   clock?: () => number;
 }
@@ -92,6 +101,18 @@ type HeaderEntry =
       readonly keys: readonly PreparedVerificationKey[] | undefined;
     }
   | TokenFailure;
+
+/** A parsed payload and what the time-independent checks said of it; cached per segment. */
+interface PayloadEntry {
+  readonly claims: Record<string, unknown>;
+  readonly code: TokenErrorCode | undefined;
+  readonly exp: number | undefined;
+  readonly nbf: number | undefined;
+  readonly iat: number | undefined;
+  /** The success result, built once per header it was seen with (no schema configured). */
+  result: { readonly ok: true; readonly value: VerifiedToken } | undefined;
+  resultHeader: TokenHeader | undefined;
+}
 
 const HEADER_CACHE_SIZE = 64;
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -211,6 +232,54 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
   const revocation = options.revocation;
   const clock = options.clock ?? Date.now;
   const headerCache = new Map<string, HeaderEntry>();
+  const payloadCacheSize = options.claimsCacheSize ?? 512;
+  if (!Number.isInteger(payloadCacheSize) || payloadCacheSize < 0) {
+    throw new TypeError('claimsCacheSize must be a non-negative integer (0 disables the cache)');
+  }
+  const payloadCache = new Map<string, PayloadEntry>();
+
+  /** Decodes, parses and statically checks an authenticated payload segment. */
+  // A client sends the same token with each request: the last payload is checked with a
+  // prefix compare before the map (which would copy and hash the segment).
+  let lastPayloadSegment = '';
+  let lastPayload: PayloadEntry | undefined;
+
+  function payloadEntry(token: string, dot1: number, dot2: number): PayloadEntry | undefined {
+    if (payloadCacheSize > 0) {
+      const length = dot2 - dot1 - 1;
+      if (length === lastPayloadSegment.length && token.startsWith(lastPayloadSegment, dot1 + 1)) {
+        return lastPayload;
+      }
+    }
+    const segment = token.slice(dot1 + 1, dot2);
+    if (payloadCacheSize > 0) {
+      const cached = payloadCache.get(segment);
+      if (cached !== undefined) {
+        lastPayloadSegment = segment;
+        lastPayload = cached;
+        return cached;
+      }
+    }
+    const claims = decodeSegment(segment);
+    if (claims === undefined) return undefined;
+    const entry: PayloadEntry = {
+      claims: deepFreeze(claims),
+      code: checkStaticClaims(claims, policy),
+      exp: claims.exp as number | undefined,
+      nbf: claims.nbf as number | undefined,
+      iat: claims.iat as number | undefined,
+      result: undefined,
+      resultHeader: undefined,
+    };
+    if (payloadCacheSize > 0) {
+      // Bounded: a flood of distinct valid tokens only costs re-parsing, never memory.
+      if (payloadCache.size >= payloadCacheSize) payloadCache.clear();
+      payloadCache.set(segment, entry);
+      lastPayloadSegment = segment;
+      lastPayload = entry;
+    }
+    return entry;
+  }
 
   /** Decodes and checks a header segment, and resolves the keys it may be verified with. */
   function resolveHeader(segment: string): HeaderEntry {
@@ -252,7 +321,14 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     return tokenFailure('TOKEN_ALG_NOT_ALLOWED');
   }
 
-  function headerEntry(segment: string): HeaderEntry {
+  // Most traffic carries one header: remember the last one so the common case is a prefix
+  // compare, with no slice and no hashing.
+  let lastSegment = '';
+  let lastEntry: HeaderEntry = tokenFailure('TOKEN_MALFORMED');
+
+  function headerEntry(token: string, dot1: number): HeaderEntry {
+    if (dot1 === lastSegment.length && dot1 > 0 && token.startsWith(lastSegment)) return lastEntry;
+    const segment = token.slice(0, dot1);
     let entry = headerCache.get(segment);
     if (entry === undefined) {
       entry = resolveHeader(segment);
@@ -260,6 +336,8 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
       if (headerCache.size >= HEADER_CACHE_SIZE) headerCache.clear();
       headerCache.set(segment, entry);
     }
+    lastSegment = segment;
+    lastEntry = entry;
     return entry;
   }
 
@@ -276,67 +354,113 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     return false;
   }
 
-  async function verify(
+  /** Sign-independent tail of verification: payload, times, schema, revocation. */
+  function checkPayload(
     token: string,
-    callOptions?: VerifyTokenCallOptions,
+    dot1: number,
+    dot2: number,
+    header: TokenHeader,
+    callOptions: VerifyTokenCallOptions | undefined,
+  ): TokenResult<C> | Promise<TokenResult<C>> {
+    // Only an authenticated payload is parsed.
+    const payload = payloadEntry(token, dot1, dot2);
+    if (payload === undefined) return tokenFailure('TOKEN_MALFORMED');
+    if (payload.code !== undefined) return tokenFailure(payload.code);
+    const now = callOptions?.now ?? clock();
+    const code = checkClaimTimes(payload.exp, payload.nbf, payload.iat, now, policy);
+    if (code !== undefined) return tokenFailure(code);
+
+    const claims = payload.claims;
+    let result: TokenResult<C>;
+    if (schema !== undefined) {
+      try {
+        const parsed = safeParse(schema, claims);
+        if (!parsed.success) return tokenFailure('TOKEN_CLAIMS_INVALID');
+        result = ok({ header, claims: parsed.output });
+      } catch {
+        return tokenFailure('TOKEN_CLAIMS_INVALID');
+      }
+    } else {
+      // Same payload under the same header: the frozen result object is reused.
+      if (payload.resultHeader !== header || payload.result === undefined) {
+        payload.result = Object.freeze(ok(Object.freeze({ header, claims })));
+        payload.resultHeader = header;
+      }
+      result = payload.result as TokenResult<C>;
+    }
+    if (revocation !== undefined && typeof claims.jti === 'string') {
+      return checkRevocation(revocation, claims.jti, now, result);
+    }
+    return result;
+  }
+
+  async function verifyPublic(
+    token: string,
+    dot1: number,
+    dot2: number,
+    entry: Extract<HeaderEntry, { ok: true }>,
+    callOptions: VerifyTokenCallOptions | undefined,
   ): Promise<TokenResult<C>> {
+    const signature = decodeBase64UrlStrict(token.slice(dot2 + 1));
+    if (signature === undefined || signature.length === 0) return tokenFailure('TOKEN_MALFORMED');
+    const signingInput = token.slice(0, dot2);
+    let verifiers: readonly PublicKeyVerifier[];
+    if (entry.keys === undefined) {
+      const lookup = await jwks!(entry.alg as AsymmetricTokenAlgorithm, entry.kid);
+      if (!lookup.ok) return tokenFailure(lookup.code);
+      verifiers = lookup.keys;
+    } else {
+      verifiers = entry.keys.map(
+        (k) => (k as Extract<PreparedVerificationKey, { kind: 'public' }>).verifier,
+      );
+    }
+    if (!(await checkPublicSignature(verifiers, signingInput, signature))) {
+      return tokenFailure('TOKEN_SIGNATURE_INVALID');
+    }
+    return checkPayload(token, dot1, dot2, entry.header, callOptions);
+  }
+
+  /** Everything up to the signature, synchronously; HMAC tokens finish here too. */
+  function verifySync(
+    token: string,
+    callOptions: VerifyTokenCallOptions | undefined,
+  ): TokenResult<C> | Promise<TokenResult<C>> {
     if (typeof token !== 'string') return tokenFailure('TOKEN_MALFORMED');
     if (token.length > maxLength) return tokenFailure('TOKEN_TOO_LARGE');
     const dot1 = token.indexOf('.');
     const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
     if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) return tokenFailure('TOKEN_MALFORMED');
-    const entry = headerEntry(token.slice(0, dot1));
+    const entry = headerEntry(token, dot1);
     if (!entry.ok) return entry;
-    const signature = decodeBase64Url(token.slice(dot2 + 1));
-    if (signature === undefined || signature.length === 0) return tokenFailure('TOKEN_MALFORMED');
-    const signingInput = token.slice(0, dot2);
-
-    let valid = false;
     const keys = entry.keys;
-    if (keys === undefined) {
-      const lookup = await jwks!(entry.alg as AsymmetricTokenAlgorithm, entry.kid);
-      if (!lookup.ok) return tokenFailure(lookup.code);
-      valid = await checkPublicSignature(lookup.keys, signingInput, signature);
-    } else if (keys[0]!.kind === 'hmac') {
-      for (let i = 0; i < keys.length && !valid; i++) {
-        const key = keys[i] as Extract<PreparedVerificationKey, { kind: 'hmac' }>;
-        valid =
-          signature.length === key.macLength &&
-          timingSafeEqual(key.hmac.sign(signingInput), signature);
+    if (keys === undefined || keys[0]!.kind !== 'hmac') {
+      return verifyPublic(token, dot1, dot2, entry, callOptions);
+    }
+    // HMAC: compare the base64url of the expected MAC with the token's text in constant
+    // time. Equal text means equal bytes, and only the canonical spelling can be equal.
+    const signingInput = token.slice(0, dot2);
+    const signature = token.slice(dot2 + 1);
+    let valid = false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as Extract<PreparedVerificationKey, { kind: 'hmac' }>;
+      if (timingSafeEqualString(key.hmac.signBase64Url(signingInput), signature)) {
+        valid = true;
+        break;
       }
-    } else {
-      const verifiers = keys.map(
-        (k) => (k as Extract<PreparedVerificationKey, { kind: 'public' }>).verifier,
+    }
+    if (!valid) {
+      // Only to pick the code: a non-canonical spelling is malformed rather than wrong.
+      const bytes = decodeBase64UrlStrict(signature);
+      return tokenFailure(
+        bytes === undefined || bytes.length === 0 ? 'TOKEN_MALFORMED' : 'TOKEN_SIGNATURE_INVALID',
       );
-      valid = await checkPublicSignature(verifiers, signingInput, signature);
     }
-    if (!valid) return tokenFailure('TOKEN_SIGNATURE_INVALID');
+    return checkPayload(token, dot1, dot2, entry.header, callOptions);
+  }
 
-    // Only an authenticated payload is parsed.
-    const claims = decodeSegment(token.slice(dot1 + 1, dot2));
-    if (claims === undefined) return tokenFailure('TOKEN_MALFORMED');
-    const now = callOptions?.now ?? clock();
-    const code = checkTokenClaims(claims, now, policy);
-    if (code !== undefined) return tokenFailure(code);
-
-    let output: C = claims as C;
-    if (schema !== undefined) {
-      try {
-        const parsed = safeParse(schema, claims);
-        if (!parsed.success) return tokenFailure('TOKEN_CLAIMS_INVALID');
-        output = parsed.output;
-      } catch {
-        return tokenFailure('TOKEN_CLAIMS_INVALID');
-      }
-    }
-    if (revocation !== undefined && typeof claims.jti === 'string') {
-      try {
-        if (await revocation.isRevoked(claims.jti, now)) return tokenFailure('TOKEN_REVOKED');
-      } catch {
-        return tokenFailure('TOKEN_REVOCATION_UNAVAILABLE');
-      }
-    }
-    return ok({ header: entry.header, claims: output });
+  function verify(token: string, callOptions?: VerifyTokenCallOptions): Promise<TokenResult<C>> {
+    const result = verifySync(token, callOptions);
+    return result instanceof Promise ? result : Promise.resolve(result);
   }
 
   return {
@@ -348,10 +472,30 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
   };
 }
 
+async function checkRevocation<T>(
+  store: RevocationStore,
+  jti: string,
+  now: number,
+  result: T,
+): Promise<T | ReturnType<typeof tokenFailure>> {
+  try {
+    return (await store.isRevoked(jti, now)) ? tokenFailure('TOKEN_REVOKED') : result;
+  } catch {
+    return tokenFailure('TOKEN_REVOCATION_UNAVAILABLE');
+  }
+}
+
+/** Freezes a parsed JSON value in place, all the way down, so a shared copy stays intact. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
 /** A canonical base64url segment holding a UTF-8 JSON object, or undefined. */
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  const bytes = decodeBase64Url(segment);
-  if (bytes === undefined) return undefined;
-  const text = decodeUtf8(bytes);
+  const text = decodeBase64UrlUtf8(segment);
   return text === undefined ? undefined : parseJsonObject(text);
 }

@@ -3,7 +3,6 @@
 // parsers keep the first, so a token with `"sub":"alice","sub":"admin"` could mean two
 // things; refusing duplicates gives every token one meaning.
 
-const QUOTE = 34;
 const BACKSLASH = 92;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
@@ -28,46 +27,58 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
 
 /**
  * Scans JSON text that JSON.parse already accepted and reports whether any object repeats
- * a member name. One pass, an explicit stack (no recursion), so deep nesting cannot
- * overflow; keys with escapes are compared after unescaping.
+ * a member name. String bodies are skipped with native indexOf, so the JavaScript loop only
+ * walks the few structural characters between strings; an explicit stack (no recursion)
+ * keeps deep nesting safe; keys with escapes are compared after unescaping.
  */
 function hasDuplicateKeys(text: string): boolean {
   // One entry per open container: the key list of an object, or null for an array.
   const stack: (string[] | null)[] = [];
+  let keys: string[] | null = null;
   let expectKey = false;
+  let nextBackslash = text.indexOf('\\');
   const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      const start = i + 1;
-      let escaped = false;
-      i++;
-      for (; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) {
-          escaped = true;
-          i++;
-        } else if (d === QUOTE) break;
-      }
-      if (expectKey) {
+  let i = 0;
+  for (;;) {
+    const open = text.indexOf('"', i);
+    const end = open < 0 ? n : open;
+    for (let k = i; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c === OPEN_BRACE) {
+        stack.push(keys);
+        keys = [];
+        expectKey = true;
+      } else if (c === OPEN_BRACKET) {
+        stack.push(keys);
+        keys = null;
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        keys = stack.pop() ?? null;
         expectKey = false;
-        const keys = stack[stack.length - 1]!;
-        const raw = text.slice(start, i);
-        const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
-        for (let k = 0; k < keys.length; k++) if (keys[k] === key) return true;
-        keys.push(key);
+      } else if (c === COMMA) {
+        expectKey = keys !== null;
       }
-    } else if (c === OPEN_BRACE) {
-      stack.push([]);
-      expectKey = true;
-    } else if (c === OPEN_BRACKET) {
-      stack.push(null);
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      stack.pop();
-      expectKey = false;
-    } else if (c === COMMA) {
-      expectKey = stack[stack.length - 1] !== null;
     }
+    if (open < 0) return false;
+    // Find the closing quote: one not preceded by an odd run of backslashes.
+    let close = open;
+    let escaped = false;
+    for (;;) {
+      close = text.indexOf('"', close + 1);
+      if (close < 0) return false; // unreachable for text JSON.parse accepted
+      if (nextBackslash < 0 || nextBackslash > close) break;
+      escaped = true;
+      let b = close - 1;
+      while (text.charCodeAt(b) === BACKSLASH) b--;
+      if ((close - 1 - b) % 2 === 0) break;
+    }
+    if (nextBackslash >= 0 && nextBackslash < close) nextBackslash = text.indexOf('\\', close);
+    if (expectKey && keys !== null) {
+      expectKey = false;
+      const raw = text.slice(open + 1, close);
+      const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+      for (let k = 0; k < keys.length; k++) if (keys[k] === key) return true;
+      keys.push(key);
+    }
+    i = close + 1;
   }
-  return false;
 }

@@ -37,6 +37,9 @@ export function checkIssueOptions(options: IssueApiKeyOptions): void {
       "issueApiKey: pass { owner }, the id the key acts for, e.g. 'svc-billing'.",
     );
   }
+  if (options.scopes !== undefined && !Array.isArray(options.scopes)) {
+    throw new TypeError("issueApiKey: scopes must be an array, e.g. ['chat:basic'].");
+  }
   for (const scope of options.scopes ?? []) {
     const problem = describePermissionProblem(scope, true);
     if (problem) {

@@ -305,6 +305,9 @@ describe('issueApiKey', () => {
       /whole last segment/,
     );
     await expect(issueApiKey(store, { owner: 'o', maxUses: 0 })).rejects.toThrow(/maxUses/);
+    await expect(
+      issueApiKey(store, { owner: 'o', scopes: 'chat:basic' as unknown as string[] }),
+    ).rejects.toThrow(/scopes must be an array/);
   });
 });
 

@@ -87,6 +87,10 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     PROMPT_INJECTION: e('malicious_prompt_injection', 'warn'),
     CONTENT_FLAGGED: e('malicious_content', 'warn'),
     PII_DETECTED: e('sensitive_data_detected', 'info'),
+    // No credentials at all is an unauthorised request, not a failed login: it must not
+    // count towards brute-force bans (a front end that forgot its token is not an attack).
+    AUTH_MISSING: e('authz_fail', 'info'),
+    TOKEN_MISSING: e('authz_fail', 'info'),
     // a successful authentication, per request
     'authenticate:ALLOWED': e('authn_login_success', 'info'),
     'authenticate:AUTHENTICATED': e('authn_login_success', 'info'),

@@ -71,7 +71,8 @@ describe('createAuditLog: events protect() emits', () => {
     ['authenticate', 'TOKEN_MALFORMED', 401, 'authn_token_invalid', 'warn'],
     ['authenticate', 'TOKEN_ALG_NOT_ALLOWED', 401, 'authn_token_invalid', 'critical'],
     ['authenticate', 'TOKEN_REVOKED', 401, 'authn_token_reuse', 'critical'],
-    ['authenticate', 'AUTH_MISSING', 401, 'authn_login_fail', 'warn'],
+    ['authenticate', 'AUTH_MISSING', 401, 'authz_fail', 'info'],
+    ['authenticate', 'AUTH_MALFORMED', 401, 'authn_login_fail', 'warn'],
     ['authenticate', 'API_KEY_NOT_FOUND', 401, 'authn_login_fail', 'warn'],
     ['authenticate', 'API_KEY_REVOKED', 401, 'authn_token_reuse', 'critical'],
     ['authenticate', 'API_KEY_USAGE_EXCEEDED', 429, 'excess_rate_limit_exceeded', 'warn'],
@@ -145,8 +146,14 @@ describe('createAuditLog: events protect() emits', () => {
   });
 
   it('emits input_validation_fail when protect() cannot parse the URL', async () => {
-    const { events, security } = setup([authenticated]);
-    await security.protect(request({ url: 'not a url' }));
+    const readsUrl: Rule = {
+      name: 'route',
+      evaluate: (ctx) =>
+        ctx.url.pathname === '/' ? { conclusion: 'allow' } : { conclusion: 'skip' },
+    };
+    const { events, security } = setup([readsUrl]);
+    const decision = await security.protect(request({ url: 'not a url' }));
+    expect(decision.code).toBe('BAD_REQUEST_URL');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'input_validation_fail',

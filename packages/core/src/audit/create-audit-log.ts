@@ -441,8 +441,13 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       const timestamp = new Date(now).toISOString();
       const client = clientOfRequest(request);
       const results = decision.results;
-      if (results.length === 0 && !decision.allowed) {
-        // protect() refused before any rule ran (an unparsable URL).
+      for (const result of results) emitResult(result, decision, request, timestamp, client, now);
+      // A refusal by protect() itself (an unparsable URL) has no rule result of its own.
+      const last = results[results.length - 1];
+      if (
+        !decision.allowed &&
+        (!last || last.code !== decision.code || last.dryRun || last.conclusion === 'allow')
+      ) {
         emitResult(
           {
             rule: 'protect',
@@ -457,9 +462,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
           client,
           now,
         );
-        return;
       }
-      for (const result of results) emitResult(result, decision, request, timestamp, client, now);
     } catch {
       // Logging must never change the outcome.
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateApiKey } from '../keys/generate-api-key.js';
 import { containsPii, detect } from './detect.js';
 import type { PiiType } from './types.js';
 
@@ -97,6 +98,13 @@ describe('detect', () => {
     ['SQL that mentions drop table', 'select * from users; drop table users; -- 3 times'],
   ])('ignores %s', (_label, text) => {
     expect(found(text)).toEqual([]);
+  });
+
+  it('finds jaf-sec API keys by their checksum and ignores a mistyped one', () => {
+    const { key } = generateApiKey();
+    expect(found(`x-api-key: ${key} ok`)).toEqual([['JAF_API_KEY', key]]);
+    const typo = key.slice(0, 20) + (key[20] === 'a' ? 'b' : 'a') + key.slice(21);
+    expect(found(`x-api-key: ${typo} ok`)).toEqual([]);
   });
 
   it('keeps offsets right around emoji and CJK text', () => {

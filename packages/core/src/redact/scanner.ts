@@ -299,8 +299,8 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
   const { gs, ge } = run;
   const start = a === 0 ? run.start : gs[a]!;
   const end = ge[b]!;
-  if (!isRightBoundary(s, end)) return false;
   const groups = b - a + 1;
+  if (!isRightBoundary(s, end) && !(code(s, end) === 64 && groups === 4)) return false;
   let n = 0;
   for (let g = a; g <= b; g++) n += ge[g]! - gs[g]!;
   // No format has fewer than 7 digits except a dotted quad, nor more than 19.
@@ -318,11 +318,11 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
   const plus = a === 0 && run.plus;
   const paren = a === 0 && !plus && run.start < gs[0]!;
 
-  // IPv4, optionally with a CIDR prefix length.
-  if (!plus && !paren && sep === '.' && (groups === 4 || groups === 5)) {
+  // IPv4, optionally with a CIDR prefix length ("(192.168.1.1)": the parenthesis is not part of it).
+  if (!plus && sep === '.' && (groups === 4 || groups === 5)) {
     if (groups === 4 && sameSep) {
       if (isIpv4(s.text.slice(gs[a]!, end))) {
-        emit(s, 'IP_ADDRESS', start, end);
+        emit(s, 'IP_ADDRESS', gs[a]!, end);
         return true;
       }
       return false;
@@ -331,8 +331,9 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
       const bits = Number(s.text.slice(gs[a + 4]!, end));
       let dotted = true;
       for (let g = a; g < a + 3; g++) if (s.text.slice(ge[g]!, gs[g + 1]!) !== '.') dotted = false;
-      if (dotted && bits <= 32 && isIpv4(s.text.slice(gs[a]!, ge[a + 3]!))) {
-        emit(s, 'IP_ADDRESS', start, end);
+      if (dotted && isIpv4(s.text.slice(gs[a]!, ge[a + 3]!))) {
+        // A prefix length out of range is not part of the address, but the address still is.
+        emit(s, 'IP_ADDRESS', gs[a]!, bits <= 32 ? end : ge[a + 3]!);
         return true;
       }
     }
@@ -353,6 +354,9 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
       if (dashed) return false;
     }
   }
+
+  // The tail of an IBAN-shaped string that failed its check is not a card or phone number.
+  if (followsIbanShape(s, start)) return false;
 
   // Payment cards: 12-19 digits in the groupings cards are printed with.
   if (
@@ -390,6 +394,31 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
   return false;
 }
 
+/**
+ * True when the text just before `start` is "CC99 " or "CC99 XXXX ..." (groups of letters and
+ * digits after a country code and check digits): an IBAN that did not validate.
+ */
+function followsIbanShape(s: Scan, start: number): boolean {
+  let i = start;
+  for (let groups = 0; groups < 9; groups++) {
+    if (code(s, i - 1) !== 32) return false;
+    let j = i - 1;
+    while (j > 0 && isAlnumCode(code(s, j - 1)) && i - 1 - j < 4) j--;
+    if (j === i - 1) return false;
+    if (
+      i - 1 - j === 4 &&
+      !isWordCode(code(s, j - 1)) &&
+      isUpperCode(code(s, j)) &&
+      isUpperCode(code(s, j + 1)) &&
+      isDigitCode(code(s, j + 2)) &&
+      isDigitCode(code(s, j + 3))
+    )
+      return true;
+    i = j;
+  }
+  return false;
+}
+
 function isPhone(
   s: Scan,
   run: Run,
@@ -402,7 +431,32 @@ function isPhone(
 ): boolean {
   const n = digits.length;
   const groups = b - a + 1;
-  if (plus) return isInternationalPhone(digits);
+  if (plus) {
+    // "+44 (0)20 7946 0958": the bracketed trunk 0 is dialled only from inside the country.
+    if (
+      groups >= 3 &&
+      run.ge[a + 1]! - run.gs[a + 1]! === 1 &&
+      digits.charCodeAt(run.ge[a]! - run.gs[a]!) === 48
+    ) {
+      const sepBefore = s.text.slice(run.ge[a]!, run.gs[a + 1]!);
+      if (sepBefore.endsWith('(')) {
+        const cc = run.ge[a]! - run.gs[a]!;
+        return isInternationalPhone(digits.slice(0, cc) + digits.slice(cc + 1));
+      }
+    }
+    return isInternationalPhone(digits);
+  }
+  // "0049 30 12345678": the 00 international prefix written instead of +.
+  const firstLen = run.ge[a]! - run.gs[a]!;
+  if (
+    groups >= 2 &&
+    firstLen >= 3 &&
+    firstLen <= 5 &&
+    digits.startsWith('00') &&
+    digits.charCodeAt(2) !== 48
+  ) {
+    if (isInternationalPhone(digits.slice(2))) return true;
+  }
   if (n < 7 || n > 12) return false;
   // Only dashes, dots, spaces and the parentheses around an area code separate groups.
   for (let g = a; g < b; g++) {
@@ -494,12 +548,14 @@ function tryIpv6(s: Scan, start: number): number {
       touch(s, j + 1);
       if (j > i + 1) end = j;
       else return -1;
-    } else if (code(s, i) === 47) {
-      let j = i + 1;
-      while (isDigitCode(code(s, j)) && j - i < 4) j++;
+    }
+    if (code(s, end) === 47) {
+      const slash = end;
+      let j = slash + 1;
+      while (isDigitCode(code(s, j)) && j - slash < 4) j++;
       touch(s, j + 1);
-      const bits = Number(s.text.slice(i + 1, j));
-      if (j > i + 1 && bits <= 128 && !isWordCode(code(s, j))) end = j;
+      const bits = Number(s.text.slice(slash + 1, j));
+      if (j > slash + 1 && bits <= 128 && !isWordCode(code(s, j))) end = j;
     }
   }
   if (isWordCode(code(s, end))) return -1;

@@ -49,6 +49,8 @@ export function findCardNetwork(digits: string): string | undefined {
   if (p2 === 62 && n >= 16 && n <= 19) return 'unionpay';
   if ((p2 === 50 || (p2 >= 56 && p2 <= 69)) && n >= 12 && n <= 19) return 'maestro';
   if (p4 >= 2200 && p4 <= 2204 && n === 16) return 'mir';
+  // UATP (AirPlus and other airline cards): prefix 1, 15 digits.
+  if (p1 === 1 && n === 15) return 'uatp';
   return undefined;
 }
 

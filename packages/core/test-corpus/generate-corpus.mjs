@@ -1,7 +1,7 @@
 // Builds corpus.json: chat-like sentences with labeled personal data and secrets, plus hard
 // negatives that look like them (order numbers, timestamps, versions, ISBNs, UUIDs, hashes,
 // Luhn-failing numbers, invalid SSNs, prices...). Deterministic (seeded PRNG), so the file is
-// reproducible: `node generate-corpus.mjs`. Values are synthetic; formats are the ones people
+// reproducible: `node generate-corpus.mjs && npx biome format --write .`. Values are synthetic; formats are the ones people
 // actually type, including some jaf-sec is known to miss (they count against it).
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

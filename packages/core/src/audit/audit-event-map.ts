@@ -12,10 +12,11 @@ export interface AuditEventMapping {
  * (`createAuditLog({ events: { codes: { MY_CODE: { type, level } } } })`). `null` means
  * "no event".
  *
- * Lookup order for a result: `codes['<rule>:<CODE>']`, then `codes['<CODE>']`. Exact codes apply to every conclusion (an allowed result can be an event, e.g. PII that was
- * redacted). For denials and rule errors only: the longest matching entry of `prefixes`,
- * then `statuses[<status>]`, then `fallback`. Allowed, skipped and `respond` results that
- * no exact code maps produce no event.
+ * Lookup order for a result: `codes['<rule>:<CODE>']`, then `codes['<CODE>']` (skipped
+ * results use only the rule-specific key: a skipped rule did not apply). An allowed result
+ * can be an event (e.g. PII that was redacted). For denials and rule errors only: the
+ * longest matching entry of `prefixes`, then `statuses[<status>]`, then `fallback`.
+ * Allowed, skipped and `respond` results that no exact code maps produce no event.
  */
 export interface AuditEventMap {
   readonly codes: Readonly<Record<string, AuditEventMapping | null>>;
@@ -162,7 +163,9 @@ export function createAuditEventResolver(map: AuditEventMap): AuditEventResolver
   );
   return (result) => {
     let found = codes.get(`${result.rule}:${result.code}`);
-    if (found === undefined) found = codes.get(result.code);
+    // A skipped rule did not apply (optional authentication without credentials): only a
+    // rule-specific key can make it an event.
+    if (found === undefined && result.conclusion !== 'skip') found = codes.get(result.code);
     if (found !== undefined) return found ?? undefined;
     // Prefixes and statuses describe failures: a skipped or allowed result with an
     // unknown code (an optional authentication with no credentials) is no event.

@@ -6,7 +6,8 @@ import { pbkdf2Sha256 } from './web-crypto.js';
 
 const SCRYPT_LIGHT = { kdf: 'scrypt', N: 2 ** 14, r: 8, p: 4 } as const; // N*r*p = 2^19, the floor
 
-describe('password-derived keys', () => {
+// Real KDF costs (600,000 PBKDF2 iterations, scrypt at the OWASP floor) take seconds on a busy CI machine.
+describe('password-derived keys', { timeout: 30_000 }, () => {
   it('runs PBKDF2-HMAC-SHA256 to RFC 7914 section 11 (c=1 and c=80000)', async () => {
     expect(encodeHex(await pbkdf2Sha256(utf8('passwd'), utf8('salt'), 1, 64))).toBe(
       '55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc' +
@@ -50,7 +51,7 @@ describe('password-derived keys', () => {
   });
 });
 
-describe('password envelopes', () => {
+describe('password envelopes', { timeout: 30_000 }, () => {
   it('round-trips with PBKDF2 and carries the parameters so nothing else is needed', async () => {
     const sealed = await encryptWithPassword('backup data', 'correct horse', { aad: 'backup/1' });
     expect(sealed[0]).toBe(2);

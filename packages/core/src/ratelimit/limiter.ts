@@ -119,7 +119,44 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const prefix = options.prefix ?? 'rl:';
   const clock = options.clock ?? Date.now;
 
-  async function limit(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
+  // The in-memory store decides synchronously: skip the store's promise and the async
+  // function machinery, and hand back one already-resolved promise.
+  const memory =
+    typeof (store as MemoryRateLimitStore).consumeInto === 'function'
+      ? (store as MemoryRateLimitStore)
+      : undefined;
+  const cell = createKernelCell();
+  const algorithm = ALGORITHM_ID[policy.algorithm];
+
+  function limit(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
+    if (!memory) return limitInStore(key, call);
+    const now = call?.now ?? clock();
+    const cost = call?.cost ?? 1;
+    const bad = checkCost(cost, policy);
+    if (bad) return Promise.resolve(denyWithout(policy, bad, now));
+    memory.consumeInto(
+      prefix + key,
+      algorithm,
+      policy.limit,
+      policy.windowMs,
+      policy.burst,
+      cost,
+      now,
+      cell,
+    );
+    return Promise.resolve({
+      allowed: cell.allowed,
+      limit: policy.limit,
+      remaining: cell.remaining,
+      resetAt: cell.resetAt,
+      retryAfterMs: cell.retryAfterMs,
+      reason: cell.allowed ? 'within_limit' : 'rate_limited',
+      policy: policy.name,
+      windowMs: policy.windowMs,
+    });
+  }
+
+  async function limitInStore(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
     const now = call?.now ?? clock();
     const cost = call?.cost ?? 1;
     const bad = checkCost(cost, policy);

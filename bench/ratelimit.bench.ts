@@ -1,0 +1,161 @@
+// In-memory rate limiting: jaf-sec's limiter (synchronous core over parallel typed arrays)
+// against express-rate-limit's MemoryStore and rate-limiter-flexible's RateLimiterMemory,
+// deciding across 100,000 distinct keys; then the state bytes each keeps per key.
+// Run: pnpm --filter @jaf-sec/core build && cd bench && flock /tmp/jaf-bench.lock node --expose-gc --import tsx ratelimit.bench.ts
+import { createMemoryRateLimiter, createRateLimiter } from '@jaf-sec/core/ratelimit';
+import { MemoryStore } from 'express-rate-limit';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { compare, note, type Row, versionOf, writeSection } from './lib/harness.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+
+const KEYS = 100_000;
+const keys = Array.from({ length: KEYS }, (_, i) => `ip:198.51.${(i >> 8) & 255}.${i & 255}:${i}`);
+// Limits high enough that every decision is a real read-modify-write that allows, so no
+// candidate takes a cheaper "already blocked" path.
+const LIMIT = 1_000_000_000;
+const WINDOW_MS = 60_000;
+
+const jafSync = createMemoryRateLimiter({
+  policy: { limit: LIMIT, windowMs: WINDOW_MS },
+  maxKeys: 200_000,
+});
+const jafGcra = createMemoryRateLimiter({
+  policy: { limit: LIMIT, windowMs: WINDOW_MS, algorithm: 'gcra' },
+  maxKeys: 200_000,
+});
+const jafAsync = createRateLimiter({ policy: { limit: LIMIT, windowMs: WINDOW_MS } });
+const erl = new MemoryStore();
+erl.init({ windowMs: WINDOW_MS } as Parameters<MemoryStore['init']>[0]);
+const rlf = new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 });
+
+let a = 0;
+let b = 0;
+let c = 0;
+let d = 0;
+let e = 0;
+const rows = await compare(
+  `Memory limiter: one decision, keys cycling over ${KEYS.toLocaleString('en-US')} clients`,
+  [
+    {
+      name: 'jaf-sec createMemoryRateLimiter (token bucket, sync)',
+      fn: () => jafSync.limit(keys[a++ % KEYS]!).allowed,
+    },
+    {
+      name: 'jaf-sec createMemoryRateLimiter (GCRA, sync)',
+      fn: () => jafGcra.limit(keys[e++ % KEYS]!).allowed,
+    },
+    {
+      name: 'jaf-sec createRateLimiter + memory store (async)',
+      fn: () => jafAsync.limit(keys[b++ % KEYS]!).then((r) => r.allowed),
+    },
+    {
+      name: 'express-rate-limit MemoryStore.increment',
+      fn: () => erl.increment(keys[c++ % KEYS]!).then((r) => r.totalHits <= LIMIT),
+    },
+    {
+      name: 'rate-limiter-flexible RateLimiterMemory.consume',
+      fn: () => rlf.consume(keys[d++ % KEYS]!).then((r) => r.remainingPoints >= 0),
+    },
+  ],
+  { baseline: 'jaf-sec createMemoryRateLimiter (token bucket, sync)', rounds: 11 },
+);
+
+const row = (name: string): Row => rows.find((r) => r.name.startsWith(name))!;
+const jaf = row('jaf-sec createMemoryRateLimiter (token bucket');
+const vsErl = row('express-rate-limit').medianNs / jaf.medianNs;
+const vsRlf = row('rate-limiter-flexible').medianNs / jaf.medianNs;
+const asyncVsErl = row('express-rate-limit').medianNs / row('jaf-sec createRateLimiter').medianNs;
+const asyncVsRlf =
+  row('rate-limiter-flexible').medianNs / row('jaf-sec createRateLimiter').medianNs;
+note(
+  `- jaf-sec sync limiter: **${Math.round(jaf.opsPerSec).toLocaleString('en-US')} decisions/s** across ${KEYS.toLocaleString('en-US')} keys.`,
+);
+note(
+  `- vs express-rate-limit MemoryStore: **${vsErl.toFixed(2)}x** the decisions/s (target >= 3x) ${vsErl >= 3 ? 'met' : '**MISSED**'}`,
+);
+note(
+  `- vs rate-limiter-flexible RateLimiterMemory: **${vsRlf.toFixed(2)}x** (target >= 6x) ${vsRlf >= 6 ? 'met' : '**MISSED**'}`,
+);
+note(
+  `- the async limiter (promise per decision, same store): ${asyncVsErl.toFixed(2)}x express-rate-limit, ${asyncVsRlf.toFixed(2)}x rate-limiter-flexible.`,
+);
+
+// ---- Memory per key --------------------------------------------------------------------
+
+const used = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/** Bytes retained per key by `fill`, beyond the key strings (built and kept beforehand). */
+async function bytesPerKey(n: number, fill: (keys: string[]) => unknown): Promise<number> {
+  const names = Array.from({ length: n }, (_, i) => `client:${i.toString(36)}:${i}`);
+  for (let i = 0; i < 3; i++) gc!();
+  const before = used();
+  const keep = await fill(names);
+  for (let i = 0; i < 3; i++) gc!();
+  const after = used();
+  if (!keep) throw new Error('the store must stay reachable while measuring');
+  return (after - before) / n;
+}
+
+const MILLION = 1_000_000;
+const jafBytes = await bytesPerKey(MILLION, (names) => {
+  const limiter = createMemoryRateLimiter({
+    policy: { limit: 100, windowMs: WINDOW_MS },
+    maxKeys: MILLION,
+  });
+  const now = Date.now();
+  for (const k of names) limiter.limit(k, { now });
+  if (limiter.store.size !== MILLION) throw new Error('bench: store lost keys');
+  return limiter;
+});
+// A flood past the cap: 1,000,000 distinct keys into a store capped at 100,000.
+const capped = createMemoryRateLimiter({
+  policy: { limit: 100, windowMs: WINDOW_MS },
+  maxKeys: 100_000,
+});
+const floodNow = Date.now();
+for (let i = 0; i < MILLION; i++) capped.limit(`flood:${i}`, { now: floodNow });
+
+const PEER_KEYS = 200_000;
+const erlBytes = await bytesPerKey(PEER_KEYS, async (names) => {
+  const store = new MemoryStore();
+  store.init({ windowMs: WINDOW_MS } as Parameters<MemoryStore['init']>[0]);
+  for (const k of names) await store.increment(k);
+  return store;
+});
+const rlfBytes = await bytesPerKey(PEER_KEYS, async (names) => {
+  const limiter = new RateLimiterMemory({ points: 100, duration: 60 });
+  for (const k of names) await limiter.consume(k);
+  return limiter;
+});
+
+note('');
+note('### State bytes per key (beyond the key string)');
+note('');
+note('| store | keys | bytes/key |');
+note('|---|---:|---:|');
+note(`| jaf-sec memory store | ${MILLION.toLocaleString('en-US')} | ${jafBytes.toFixed(1)} |`);
+note(
+  `| express-rate-limit MemoryStore | ${PEER_KEYS.toLocaleString('en-US')} | ${erlBytes.toFixed(1)} |`,
+);
+note(
+  `| rate-limiter-flexible RateLimiterMemory | ${PEER_KEYS.toLocaleString('en-US')} | ${rlfBytes.toFixed(1)} |`,
+);
+note('');
+note(
+  `- jaf-sec: **${jafBytes.toFixed(1)} bytes/key** (target <= 80) ${jafBytes <= 80 ? 'met' : '**MISSED**'}; measured as heapUsed + arrayBuffers after GC, key strings built before the baseline.`,
+);
+note(
+  `- Flood: ${MILLION.toLocaleString('en-US')} distinct keys into a store capped at 100,000 leave it at ${capped.store.size.toLocaleString('en-US')} keys (${capped.store.evicted.toLocaleString('en-US')} evicted); no timers.`,
+);
+
+await writeSection('ratelimit', 'Rate limiting (in memory)', {
+  '@jaf-sec/core': await versionOf('@jaf-sec/core'),
+  'express-rate-limit': await versionOf('express-rate-limit'),
+  'rate-limiter-flexible': await versionOf('rate-limiter-flexible'),
+});
+process.exit(0);

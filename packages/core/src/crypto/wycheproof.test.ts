@@ -4,8 +4,10 @@ import { importAesGcmKey } from '#cipher';
 import { importHmacKey } from '#hash';
 import { decodeHex, encodeHex } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
+import { deriveSubkey } from './derive-subkey.js';
 import { createKeyring } from './keyring.js';
 import gcm from './test-vectors/wycheproof-aes-gcm-256.json';
+import hkdf from './test-vectors/wycheproof-hkdf-sha256.json';
 import mac from './test-vectors/wycheproof-hmac-sha256.json';
 
 const hex = (s: string): Uint8Array => decodeHex(s)!;
@@ -73,4 +75,23 @@ describe('Wycheproof HMAC-SHA256 (full 256-bit tags)', () => {
       expect(timingSafeEqual(computed, hex(t.tag))).toBe(t.result === 'valid');
     });
   }
+});
+
+describe('Wycheproof HKDF-SHA256 (deriveSubkey)', () => {
+  const tests = hkdf.testGroups.flatMap((g) => g.tests);
+  for (const t of tests) {
+    it(`tcId ${t.tcId} (${t.flags.join(', ') || t.comment})`, () => {
+      const okm = deriveSubkey(hex(t.ikm), hex(t.info), { salt: hex(t.salt), length: t.size });
+      expect(encodeHex(okm)).toBe(t.okm);
+    });
+  }
+
+  it('refuses an output longer than 255 blocks (Wycheproof SizeTooLarge)', () => {
+    expect(() =>
+      deriveSubkey(hex(tests[0]!.ikm), new Uint8Array(0), { length: 255 * 32 + 1 }),
+    ).toThrow(/length/);
+    expect(deriveSubkey(hex(tests[0]!.ikm), new Uint8Array(0), { length: 255 * 32 }).length).toBe(
+      8160,
+    );
+  });
 });

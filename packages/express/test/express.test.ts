@@ -21,6 +21,11 @@ function echo(req: express.Request, res: express.Response) {
     parsed: req.body ?? null,
     raw: res.locals.securityDecision?.state.rawBody ?? null,
     same: res.locals.securityDecision?.state.sameBytes ?? null,
+    seen: {
+      ip: res.locals.securityDecision?.state.ip,
+      url: res.locals.securityDecision?.state.url,
+      method: res.locals.securityDecision?.state.method,
+    },
   });
 }
 
@@ -36,6 +41,10 @@ beforeAll(async () => {
   a.use(express.json());
   a.use(express.urlencoded({ extended: false }));
   a.all('/echo', echo);
+  // A router mounted on a path: rules must see the full URL, not the router-relative one.
+  const router = express.Router();
+  router.get('/echo', jafSec(security), echo);
+  a.use('/mounted', router);
   before = await listen(a);
 
   const b = express();
@@ -72,6 +81,15 @@ describe('jafSec (express)', () => {
     expect((await res.json()).principal).toBe('ada');
   });
 
+  it('builds the SecurityRequest from the socket peer, the Host header and the full path', async () => {
+    const res = await fetch(`${before}/mounted/echo?q=1`, { headers: { 'x-test-user': 'ada' } });
+    expect((await res.json()).seen).toEqual({
+      ip: '127.0.0.1',
+      url: `${before}/mounted/echo?q=1`,
+      method: 'GET',
+    });
+  });
+
   it('answers a denial with its status, JSON error and headers, without echoing the credential', async () => {
     const res = await fetch(`${before}/echo`, {
       headers: { authorization: 'Bearer secret-token' },
@@ -97,7 +115,7 @@ describe('jafSec (express)', () => {
   it('gives a rule the exact raw JSON bytes and express.json after it still parses them', async () => {
     const res = await fetch(`${before}/echo`, { method: 'POST', headers: json, body: RAW_JSON });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await res.json()).toMatchObject({
       principal: 'ada',
       parsed: { message: 'héllo 👋', n: 1 },
       raw: RAW_JSON,

@@ -19,6 +19,11 @@ beforeAll(async () => {
     parsed: request.body ?? null,
     raw: request.securityDecision?.state.rawBody ?? null,
     same: request.securityDecision?.state.sameBytes ?? null,
+    seen: {
+      ip: request.securityDecision?.state.ip,
+      url: request.securityDecision?.state.url,
+      method: request.securityDecision?.state.method,
+    },
   });
   app.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/echo', handler: echo });
   app.get('/admin', {
@@ -62,6 +67,15 @@ describe('jafSec (fastify)', () => {
     expect((await res.json()).principal).toBe('ada');
   });
 
+  it('builds the SecurityRequest from the socket peer, the Host header and the path', async () => {
+    const res = await fetch(`${base}/echo?q=1`, { headers: { 'x-test-user': 'ada' } });
+    expect((await res.json()).seen).toEqual({
+      ip: '127.0.0.1',
+      url: `${base}/echo?q=1`,
+      method: 'GET',
+    });
+  });
+
   it('answers a denial with its status, JSON error and headers, without echoing the credential', async () => {
     const res = await fetch(`${base}/echo`, { headers: { authorization: 'Bearer secret-token' } });
     expect(res.status).toBe(401);
@@ -85,7 +99,7 @@ describe('jafSec (fastify)', () => {
   it('gives a rule the exact raw JSON bytes and the content-type parser still parses them', async () => {
     const res = await fetch(`${base}/echo`, { method: 'POST', headers: json, body: RAW_JSON });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await res.json()).toMatchObject({
       principal: 'ada',
       parsed: { message: 'héllo 👋', n: 1 },
       raw: RAW_JSON,

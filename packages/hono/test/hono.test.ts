@@ -27,6 +27,7 @@ function build(bodyLimit?: number) {
       parsed: c.req.method === 'POST' ? await c.req.json() : null,
       raw: decision.state.rawBody ?? null,
       same: decision.state.sameBytes ?? null,
+      seen: { ip: decision.state.ip, url: decision.state.url, method: decision.state.method },
     });
   });
   // A handler that returns a plain Response: decision headers must still be written.
@@ -52,6 +53,15 @@ describe('jafSec (hono)', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-powered-by')).toBeNull();
     expect((await res.json()).principal).toBe('ada');
+  });
+
+  it("builds the SecurityRequest with @hono/node-server's socket peer address", async () => {
+    const res = await fetch(`${base}/echo?q=1`, { headers: { 'x-test-user': 'ada' } });
+    expect((await res.json()).seen).toEqual({
+      ip: '127.0.0.1',
+      url: `${base}/echo?q=1`,
+      method: 'GET',
+    });
   });
 
   it('writes decision headers on a plain Response returned by the handler', async () => {

@@ -7,6 +7,10 @@ import { createSecurity, type Rule, type Security } from '@jaf-sec/core/protect'
 export const testAuth: Rule = {
   name: 'testAuth',
   evaluate(ctx) {
+    // Published so tests can check what the adapter built: peer address, absolute URL, method.
+    ctx.state.ip = ctx.request.ip;
+    ctx.state.url = ctx.request.url;
+    ctx.state.method = ctx.request.method;
     const id = ctx.request.headers.get('x-test-user');
     if (!id) {
       return {

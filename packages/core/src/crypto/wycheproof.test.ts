@@ -9,6 +9,8 @@ import { createKeyring } from './keyring.js';
 import gcm from './test-vectors/wycheproof-aes-gcm-256.json';
 import hkdf from './test-vectors/wycheproof-hkdf-sha256.json';
 import mac from './test-vectors/wycheproof-hmac-sha256.json';
+import pbkdf2 from './test-vectors/wycheproof-pbkdf2-hmacsha256.json';
+import { pbkdf2Sha256 } from './web-crypto.js';
 
 const hex = (s: string): Uint8Array => decodeHex(s)!;
 
@@ -94,4 +96,13 @@ describe('Wycheproof HKDF-SHA256 (deriveSubkey)', () => {
       8160,
     );
   });
+});
+
+describe('Wycheproof PBKDF2-HMAC-SHA256 (Web Crypto deriveBits)', () => {
+  for (const t of pbkdf2.testGroups.flatMap((g) => g.tests)) {
+    it(`tcId ${t.tcId} (${t.flags.join(', ')}, ${t.iterationCount} iterations)`, async () => {
+      const dk = await pbkdf2Sha256(hex(t.password), hex(t.salt), t.iterationCount, t.dkLen);
+      expect(encodeHex(dk)).toBe(t.dk);
+    });
+  }
 });

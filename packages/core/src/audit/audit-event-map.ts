@@ -41,6 +41,7 @@ const TOKEN_REUSE = e('authn_token_reuse', 'critical');
 const AUTHZ_FAIL = e('authz_fail', 'warn');
 const INPUT_FAIL = e('input_validation_fail', 'warn');
 const RATE = e('excess_rate_limit_exceeded', 'warn');
+const SYS_FAIL = e('sys_rule_failed', 'critical');
 
 /**
  * The default mapping from the codes jaf-sec's rules return to OWASP event types. See
@@ -56,46 +57,57 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     // protect() itself
     RULE_FAILED: e('sys_rule_failed', 'critical'),
     BAD_REQUEST_URL: INPUT_FAIL,
-    // tokens: a revoked token presented again is the OWASP "token reuse" case
+    // tokens: a revoked token presented again is the OWASP "token reuse" case; an algorithm
+    // outside the allow-list (alg: none, HS/RS confusion) is an attack signature
     TOKEN_REVOKED: TOKEN_REUSE,
     TOKEN_ALG_NOT_ALLOWED: e('authn_token_invalid', 'critical'),
     TOKEN_CRIT_UNSUPPORTED: e('authn_token_invalid', 'critical'),
-    JWKS_UNAVAILABLE: e('sys_rule_failed', 'critical'),
-    // signing: replays are attacks; a body that does not match its digest is tampering
-    NONCE_REPLAYED: e('malicious_replay', 'critical'),
-    DIGEST_MISMATCH: e('input_validation_fail', 'critical'),
-    // permissions
-    PERMISSION_DENIED: AUTHZ_FAIL,
-    INSUFFICIENT_PERMISSIONS: AUTHZ_FAIL,
-    API_KEY_INSUFFICIENT_PERMISSIONS: AUTHZ_FAIL,
-    // API keys
-    API_KEY_REVOKED: TOKEN_REUSE,
-    API_KEY_USAGE_EXCEEDED: RATE,
-    // rate limits and the shield
-    RATE_LIMITED: RATE,
-    RATE_LIMIT_EXCEEDED: RATE,
-    BURST_DETECTED: RATE,
-    CLIENT_BANNED: e('malicious_client_banned', 'warn'),
-    IP_BANNED: e('malicious_client_banned', 'warn'),
-    BANNED: e('malicious_client_banned', 'warn'),
-    IP_DENIED: e('malicious_address_denied', 'warn'),
-    ADDRESS_DENIED: e('malicious_address_denied', 'warn'),
-    // CORS / CSRF
-    CORS_ORIGIN_NOT_ALLOWED: e('malicious_cors', 'warn'),
-    CSRF_TOKEN_INVALID: e('malicious_csrf', 'warn'),
-    CSRF_ORIGIN_MISMATCH: e('malicious_csrf', 'warn'),
-    // content
-    PROMPT_INJECTION: e('malicious_prompt_injection', 'warn'),
-    CONTENT_FLAGGED: e('malicious_content', 'warn'),
-    PII_DETECTED: e('sensitive_data_detected', 'info'),
+    JWKS_UNAVAILABLE: SYS_FAIL,
     // No credentials at all is an unauthorised request, not a failed login: it must not
     // count towards brute-force bans (a front end that forgot its token is not an attack).
     AUTH_MISSING: e('authz_fail', 'info'),
     TOKEN_MISSING: e('authz_fail', 'info'),
-    // a successful authentication, per request
-    'authenticate:ALLOWED': e('authn_login_success', 'info'),
-    'authenticate:AUTHENTICATED': e('authn_login_success', 'info'),
+    // a successful authentication, per request (authenticate() answers AUTHENTICATED)
     AUTHENTICATED: e('authn_login_success', 'info'),
+    'authenticate:ALLOWED': e('authn_login_success', 'info'),
+    // permissions
+    INSUFFICIENT_PERMISSIONS: AUTHZ_FAIL,
+    PERMISSION_DENIED: AUTHZ_FAIL,
+    API_KEY_INSUFFICIENT_PERMISSIONS: AUTHZ_FAIL,
+    // API keys
+    API_KEY_REVOKED: TOKEN_REUSE,
+    API_KEY_USAGE_EXCEEDED: RATE,
+    // signing: replays are attacks; a body that does not match its digest is tampering
+    NONCE_REPLAYED: e('malicious_replay', 'critical'),
+    DIGEST_MISMATCH: e('input_validation_fail', 'critical'),
+    DIGEST_MISSING: INPUT_FAIL,
+    DIGEST_MALFORMED: INPUT_FAIL,
+    // rate limits and the shield; a store outage that fails open is still worth an alert
+    RATE_LIMITED: RATE,
+    RATE_LIMIT_COST_EXCEEDED: RATE,
+    RATE_LIMIT_INVALID_COST: INPUT_FAIL,
+    RATE_LIMIT_STORE_UNAVAILABLE: SYS_FAIL,
+    QUOTA_EXCEEDED: RATE,
+    SHIELD_BURST: RATE,
+    SHIELD_BANNED: e('malicious_client_banned', 'warn'),
+    SHIELD_IP_DENIED: e('malicious_address_denied', 'warn'),
+    SHIELD_USER_AGENT_DENIED: e('malicious_attack_tool', 'warn'),
+    SHIELD_STORE_UNAVAILABLE: SYS_FAIL,
+    // CORS / CSRF (a preflight answered is no event)
+    CORS_PREFLIGHT: null,
+    CORS_ORIGIN_NOT_ALLOWED: e('malicious_cors', 'warn'),
+    CSRF_CROSS_ORIGIN: e('malicious_csrf', 'warn'),
+    // content: injection attempts, blocked content, PII (also when allowed and redacted), and
+    // a moderation provider failure, whichever way it failed (fail-open must be visible)
+    PROMPT_INJECTION: e('malicious_prompt_injection', 'warn'),
+    CONTENT_FLAGGED: e('malicious_content', 'warn'),
+    CONTENT_BLOCKED: e('malicious_content', 'warn'),
+    CONTENT_BLOCKED_LOCAL: e('malicious_content', 'warn'),
+    PROVIDER_FAILED_ALLOWED: SYS_FAIL,
+    PROVIDER_FAILED_BLOCKED: SYS_FAIL,
+    PII_DETECTED: e('sensitive_data_detected', 'info'),
+    PII_REDACTED: e('sensitive_data_detected', 'info'),
+    PII_IN_INPUT: e('sensitive_data_detected', 'warn'),
   },
   prefixes: {
     TOKEN_: TOKEN_INVALID,
@@ -112,6 +124,9 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     CSRF_: e('malicious_csrf', 'warn'),
     RATE_: RATE,
     SHIELD_: e('malicious_client_banned', 'warn'),
+    DIGEST_: INPUT_FAIL,
+    CONTENT_: e('malicious_content', 'warn'),
+    PROVIDER_FAILED_: SYS_FAIL,
     PII_: e('sensitive_data_detected', 'info'),
     MODERATION_: e('malicious_content', 'warn'),
   },
@@ -123,7 +138,7 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     415: INPUT_FAIL,
     422: INPUT_FAIL,
     429: RATE,
-    503: e('sys_rule_failed', 'critical'),
+    503: SYS_FAIL,
   },
   fallback: AUTHZ_FAIL,
 };

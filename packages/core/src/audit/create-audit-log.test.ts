@@ -81,8 +81,28 @@ describe('createAuditLog: events protect() emits', () => {
     ['signature', 'NONCE_REPLAYED', 401, 'malicious_replay', 'critical'],
     ['signature', 'DIGEST_MISMATCH', 400, 'input_validation_fail', 'critical'],
     ['rateLimit', 'RATE_LIMITED', 429, 'excess_rate_limit_exceeded', 'warn'],
-    ['shield', 'CLIENT_BANNED', 403, 'malicious_client_banned', 'warn'],
-    ['shield', 'IP_DENIED', 403, 'malicious_address_denied', 'warn'],
+    ['shield', 'SHIELD_BANNED', 403, 'malicious_client_banned', 'warn'],
+    ['shield', 'SHIELD_IP_DENIED', 403, 'malicious_address_denied', 'warn'],
+    ['shield', 'SHIELD_USER_AGENT_DENIED', 403, 'malicious_attack_tool', 'warn'],
+    ['shield', 'SHIELD_BURST', 429, 'excess_rate_limit_exceeded', 'warn'],
+    ['authenticate', 'AUTH_MULTIPLE_CREDENTIALS', 401, 'authn_login_fail', 'warn'],
+    ['authenticate', 'API_KEY_MALFORMED', 401, 'authn_login_fail', 'warn'],
+    ['authenticate', 'API_KEY_EXPIRED', 401, 'authn_login_fail', 'warn'],
+    ['authenticate', 'JWKS_UNAVAILABLE', 503, 'sys_rule_failed', 'critical'],
+    ['requirePermission', 'INSUFFICIENT_PERMISSIONS', 403, 'authz_fail', 'warn'],
+    ['signature', 'SIGNATURE_MISMATCH', 401, 'authn_token_invalid', 'warn'],
+    ['signature', 'SIGNATURE_EXPIRED', 401, 'authn_token_invalid', 'warn'],
+    ['signature', 'DIGEST_MISSING', 400, 'input_validation_fail', 'warn'],
+    ['webhook', 'WEBHOOK_PAYLOAD_INVALID', 401, 'authn_token_invalid', 'warn'],
+    ['rateLimit', 'RATE_LIMIT_STORE_UNAVAILABLE', 503, 'sys_rule_failed', 'critical'],
+    ['rateLimit', 'RATE_LIMIT_INVALID_COST', 400, 'input_validation_fail', 'warn'],
+    ['input', 'BODY_SCHEMA_INVALID', 422, 'input_validation_fail', 'warn'],
+    ['input', 'PATH_TRAVERSAL', 400, 'input_validation_fail', 'warn'],
+    ['cors', 'CORS_METHOD_NOT_ALLOWED', 403, 'malicious_cors', 'warn'],
+    ['csrf', 'CSRF_CROSS_ORIGIN', 403, 'malicious_csrf', 'warn'],
+    ['moderation', 'CONTENT_BLOCKED', 422, 'malicious_content', 'warn'],
+    ['moderation', 'PROVIDER_FAILED_BLOCKED', 503, 'sys_rule_failed', 'critical'],
+    ['pii', 'PII_IN_INPUT', 422, 'sensitive_data_detected', 'warn'],
     ['input', 'INPUT_INVALID', 400, 'input_validation_fail', 'warn'],
     ['input', 'BODY_TOO_LARGE', 413, 'input_validation_fail', 'warn'],
     ['cors', 'CORS_ORIGIN_NOT_ALLOWED', 403, 'malicious_cors', 'warn'],
@@ -100,6 +120,23 @@ describe('createAuditLog: events protect() emits', () => {
     expect(decision.allowed).toBe(false);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type, level, outcome: 'deny', rule: name, code, status });
+  });
+
+  it('emits events for allowed results that matter: fail-open outages and redacted PII', async () => {
+    const { events, security } = setup([
+      rule('rateLimit', { conclusion: 'allow', code: 'RATE_LIMIT_STORE_UNAVAILABLE' }),
+      rule('shield', { conclusion: 'allow', code: 'SHIELD_STORE_UNAVAILABLE' }),
+      rule('moderation', { conclusion: 'allow', code: 'PROVIDER_FAILED_ALLOWED' }),
+      rule('pii', { conclusion: 'allow', code: 'PII_REDACTED', details: { types: ['email'] } }),
+      rule('cors', { conclusion: 'allow', code: 'CONTENT_ALLOWED' }),
+    ]);
+    await security.protect(request());
+    expect(events.map((e) => [e.type, e.level, e.outcome])).toEqual([
+      ['sys_rule_failed', 'critical', 'allow'],
+      ['sys_rule_failed', 'critical', 'allow'],
+      ['sys_rule_failed', 'critical', 'allow'],
+      ['sensitive_data_detected', 'info', 'allow'],
+    ]);
   });
 
   it('emits sensitive_data_detected for an allowed result that reports PII', async () => {

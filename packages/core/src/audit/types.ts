@@ -20,6 +20,7 @@ export type SecurityEventType =
   | 'malicious_csrf'
   | 'malicious_client_banned'
   | 'malicious_address_denied'
+  | 'malicious_attack_tool'
   | 'malicious_prompt_injection'
   | 'malicious_content'
   | 'malicious_replay'

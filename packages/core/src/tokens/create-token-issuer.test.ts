@@ -1,6 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Url, decodeUtf8 } from '../internal/bytes.js';
-import { createTokenIssuer, createTokenVerifier, issueToken, verifyToken } from './index.js';
+import {
+  createTokenIssuer,
+  createTokenVerifier,
+  issueToken,
+  type TokenClaims,
+  verifyToken,
+} from './index.js';
+import { parseJsonObject } from './parse-json-object.js';
 import {
   createKeyPair,
   NOW,
@@ -117,5 +125,35 @@ describe('createTokenIssuer', () => {
     expect((await verifyToken(token, { keys: [key], now: NOW + 9_999 })).ok).toBe(true);
     const late = await verifyToken(token, { keys: [key], now: NOW + 10_000 });
     expect(!late.ok && late.error.code).toBe('TOKEN_EXPIRED');
+  });
+
+  it('writes each claim once, defaults first and explicit claims winning, for any claims', async () => {
+    const issuer = createTokenIssuer({
+      key: { alg: 'HS256', secret: SECRET_32 },
+      issuer: 'iss-default',
+      audience: 'aud-default',
+      random: () => new Uint8Array(16),
+    });
+    const keys = fc.constantFrom('iss', 'aud', 'exp', 'iat', 'jti', 'sub', 'permissions', 'x', 'é');
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(keys, fc.jsonValue({ maxDepth: 2 })), async (claims) => {
+        const token = await issuer.issue(claims as TokenClaims, { now: NOW });
+        const text = decodeUtf8(decodeBase64Url(token.split('.')[1]!)!)!;
+        const parsed = parseJsonObject(text);
+        expect(parsed).toEqual(
+          JSON.parse(
+            JSON.stringify({
+              iss: 'iss-default',
+              aud: 'aud-default',
+              iat: NOW_S,
+              exp: NOW_S + 3600,
+              jti: 'AAAAAAAAAAAAAAAAAAAAAA',
+              ...claims,
+            }),
+          ),
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 });

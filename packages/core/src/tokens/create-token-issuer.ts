@@ -89,6 +89,10 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   if (options.issuer !== undefined) defaults.iss = options.issuer;
   if (options.audience !== undefined) defaults.aud = options.audience;
 
+  // The default claims as a JSON fragment, serialized once: `"iss":"...","aud":...,`.
+  const defaultsJson = JSON.stringify(defaults);
+  const prefix = defaultsJson === '{}' ? '{' : `${defaultsJson.slice(0, -1)},`;
+
   function buildPayload(claims: TokenClaims, call: IssueTokenCallOptions | undefined): string {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new TypeError('issue needs the claims as a plain object');
@@ -97,8 +101,24 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     const lifetime =
       call?.expiresIn === undefined ? defaultLifetime : checkLifetime(call.expiresIn, 'expiresIn');
     const iat = Math.floor(now / 1000);
-    const payload: Record<string, unknown> = { ...defaults, iat, exp: iat + lifetime };
-    if (withJti) payload.jti = encodeBase64Url(random(16));
+    const exp = iat + lifetime;
+    const jti = withJti ? encodeBase64Url(random(16)) : undefined;
+    const body = JSON.stringify(claims);
+    if (
+      claims.iss === undefined &&
+      claims.aud === undefined &&
+      claims.iat === undefined &&
+      claims.exp === undefined &&
+      claims.jti === undefined &&
+      body.charCodeAt(0) === 123
+    ) {
+      // Common case: no claim overrides a default, so the JSON is assembled from text
+      // (a finite number prints the same in a template as in JSON.stringify).
+      const times = `${prefix}"iat":${iat},"exp":${exp}${jti === undefined ? '' : `,"jti":"${jti}"`}`;
+      return body.length === 2 ? `${times}}` : `${times},${body.slice(1)}`;
+    }
+    const payload: Record<string, unknown> = { ...defaults, iat, exp };
+    if (jti !== undefined) payload.jti = jti;
     return JSON.stringify(Object.assign(payload, claims));
   }
 

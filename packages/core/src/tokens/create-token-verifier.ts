@@ -1,6 +1,5 @@
 import { type GenericSchema, safeParse } from 'valibot';
 import { decodeBase64UrlStrict, decodeBase64UrlUtf8 } from '#hash';
-import { utf8 } from '../internal/bytes.js';
 import { timingSafeEqualString } from '../internal/constant-time.js';
 import type { PublicKeyVerifier } from '../internal/hash-types.js';
 import { ok } from '../internal/result.js';
@@ -181,17 +180,25 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     );
   }
   const prepared = keyList.map((key, i) => prepareVerificationKey(key, i));
-  const byKid = new Map<string, PreparedVerificationKey>();
+  const byKid = new Map<string, readonly PreparedVerificationKey[]>();
   const byAlg = new Map<string, PreparedVerificationKey[]>();
   for (const key of prepared) {
     if (key.kid !== undefined) {
       if (byKid.has(key.kid))
         throw new TypeError(`two keys share kid "${key.kid}"; kids must be unique`);
-      byKid.set(key.kid, key);
+      byKid.set(key.kid, [key]);
     }
     const list = byAlg.get(key.alg) ?? [];
     list.push(key);
     byAlg.set(key.alg, list);
+  }
+  // The verifier objects of each key list a header can resolve to, built once.
+  const publicVerifiers = new Map<readonly PreparedVerificationKey[], PublicKeyVerifier[]>();
+  for (const list of [...byKid.values(), ...byAlg.values()]) {
+    publicVerifiers.set(
+      list,
+      list.flatMap((k) => (k.kind === 'public' ? [k.verifier] : [])),
+    );
   }
 
   let jwks: JwksResolver | undefined;
@@ -303,11 +310,11 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     Object.freeze(header);
     const useJwks = jwks !== undefined && jwksAlgs.has(alg);
     if (kid !== undefined) {
-      const key = byKid.get(kid);
-      if (key !== undefined) {
+      const keys = byKid.get(kid);
+      if (keys !== undefined) {
         // The key decides the algorithm, never the token (RFC 8725 3.1).
-        if (key.alg !== alg) return tokenFailure('TOKEN_ALG_NOT_ALLOWED');
-        return { ok: true, header, alg, kid, keys: [key] };
+        if (keys[0]!.alg !== alg) return tokenFailure('TOKEN_ALG_NOT_ALLOWED');
+        return { ok: true, header, alg, kid, keys };
       }
       if (useJwks) return { ok: true, header, alg, kid, keys: undefined };
       return tokenFailure(byAlg.has(alg) ? 'TOKEN_KEY_UNKNOWN' : 'TOKEN_ALG_NOT_ALLOWED');
@@ -341,15 +348,20 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     return entry;
   }
 
-  async function checkPublicSignature(
+  /**
+   * Tries `verifiers` from `start`, awaiting the ones that answer with a promise (Web
+   * Crypto); `pending` is the first one's answer when already requested.
+   */
+  async function checkSignatureAsync(
     verifiers: readonly PublicKeyVerifier[],
+    start: number,
+    pending: Promise<boolean> | undefined,
     signingInput: string,
     signature: Uint8Array,
   ): Promise<boolean> {
-    const data = utf8(signingInput);
-    for (const verifier of verifiers) {
-      const result = verifier.verify(data, signature);
-      if (typeof result === 'boolean' ? result : await result) return true;
+    if (pending !== undefined && (await pending)) return true;
+    for (let i = pending === undefined ? start : start + 1; i < verifiers.length; i++) {
+      if (await verifiers[i]!.verify(signingInput, signature)) return true;
     }
     return false;
   }
@@ -394,29 +406,52 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     return result;
   }
 
-  async function verifyPublic(
+  function verifyPublic(
     token: string,
     dot1: number,
     dot2: number,
     entry: Extract<HeaderEntry, { ok: true }>,
     callOptions: VerifyTokenCallOptions | undefined,
-  ): Promise<TokenResult<C>> {
+  ): TokenResult<C> | Promise<TokenResult<C>> {
     const signature = decodeBase64UrlStrict(token.slice(dot2 + 1));
     if (signature === undefined || signature.length === 0) return tokenFailure('TOKEN_MALFORMED');
     const signingInput = token.slice(0, dot2);
-    let verifiers: readonly PublicKeyVerifier[];
-    if (entry.keys === undefined) {
-      const lookup = await jwks!(entry.alg as AsymmetricTokenAlgorithm, entry.kid);
-      if (!lookup.ok) return tokenFailure(lookup.code);
-      verifiers = lookup.keys;
-    } else {
-      verifiers = entry.keys.map(
-        (k) => (k as Extract<PreparedVerificationKey, { kind: 'public' }>).verifier,
-      );
+    const keys = entry.keys;
+    if (keys === undefined) return verifyWithJwks(token, dot1, dot2, entry, signature, callOptions);
+    const verifiers = publicVerifiers.get(keys)!;
+    // On Node each answer is synchronous, so no promise is created until the result.
+    for (let i = 0; i < verifiers.length; i++) {
+      const answer = verifiers[i]!.verify(signingInput, signature);
+      if (typeof answer !== 'boolean') {
+        return checkSignatureAsync(verifiers, i, answer, signingInput, signature).then((valid) =>
+          valid
+            ? checkPayload(token, dot1, dot2, entry.header, callOptions)
+            : tokenFailure('TOKEN_SIGNATURE_INVALID'),
+        );
+      }
+      if (answer) return checkPayload(token, dot1, dot2, entry.header, callOptions);
     }
-    if (!(await checkPublicSignature(verifiers, signingInput, signature))) {
-      return tokenFailure('TOKEN_SIGNATURE_INVALID');
-    }
+    return tokenFailure('TOKEN_SIGNATURE_INVALID');
+  }
+
+  async function verifyWithJwks(
+    token: string,
+    dot1: number,
+    dot2: number,
+    entry: Extract<HeaderEntry, { ok: true }>,
+    signature: Uint8Array,
+    callOptions: VerifyTokenCallOptions | undefined,
+  ): Promise<TokenResult<C>> {
+    const lookup = await jwks!(entry.alg as AsymmetricTokenAlgorithm, entry.kid);
+    if (!lookup.ok) return tokenFailure(lookup.code);
+    const valid = await checkSignatureAsync(
+      lookup.keys,
+      0,
+      undefined,
+      token.slice(0, dot2),
+      signature,
+    );
+    if (!valid) return tokenFailure('TOKEN_SIGNATURE_INVALID');
     return checkPayload(token, dot1, dot2, entry.header, callOptions);
   }
 

@@ -1,3 +1,5 @@
+import { hash } from '#hash';
+import { encodeHex } from '../internal/bytes.js';
 import { formatIp, groupIp, parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
 import { createObjectRedactor } from '../redact/redact-object.js';
@@ -18,7 +20,7 @@ import type {
   SecurityEvent,
   SecurityEventType,
 } from './types.js';
-import { AUDIT_CHAIN_GENESIS, hashAuditEvent } from './verify-audit-chain.js';
+import { AUDIT_CHAIN_GENESIS, toCanonical } from './verify-audit-chain.js';
 
 /** Redacts event details before they are logged; must return a new value, not mutate. */
 export type AuditRedactor = (details: Readonly<Record<string, unknown>>) => unknown;
@@ -363,8 +365,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   function write(event: SecurityEvent): SecurityEvent {
     let out = event;
     if (chained) {
-      const linked = { ...event, seq, prev };
-      const h = hashAuditEvent(linked);
+      // Keys in sorted order, so hashing needs no canonicalising copy.
+      const linked = toCanonical({ ...event, seq, prev }) as SecurityEvent;
+      const h = encodeHex(hash('sha256', JSON.stringify(linked)));
       out = { ...linked, hash: h };
       prev = h;
       lastHash = h;

@@ -50,6 +50,19 @@ describe('verifyAuditChain', () => {
     expect(result).toEqual({ ok: true, value: { count: 5, lastHash: audit.lastHash } });
   });
 
+  it('verifies events whose keys a log shipper reordered (the hash is over sorted keys)', async () => {
+    const { events } = await chainedLog(3);
+    const reversed = events.map((e) => {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(e).reverse()) {
+        const v = (e as unknown as Record<string, unknown>)[k];
+        out[k] = k === 'details' ? Object.fromEntries(Object.entries(v as object).reverse()) : v;
+      }
+      return out as unknown as SecurityEvent;
+    });
+    expect(verifyAuditChain(reversed).ok).toBe(true);
+  });
+
   it('finds an edited event', async () => {
     const { events } = await chainedLog(5);
     const tampered = events.map((e, i) => (i === 2 ? { ...e, principal: 'admin' } : e));

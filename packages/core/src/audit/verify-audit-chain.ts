@@ -5,26 +5,58 @@ import type { SecurityEvent } from './types.js';
 /** `prev` of the first event of a chain: 64 zeros. */
 export const AUDIT_CHAIN_GENESIS = '0'.repeat(64);
 
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
 /**
- * JSON with object keys sorted at every level, so the same event hashes the same after a
- * round trip through any JSON writer and parser.
+ * The value with object keys in sorted order at every level (undefined members dropped),
+ * so the same event hashes the same after a round trip through any JSON writer and parser.
+ * Returns the value itself when it already is (the audit log builds chained events that
+ * way), so the common case costs a scan and no copy.
  */
+export function toCanonical(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = toCanonical(value[i]);
+      if (v !== value[i] && !copy) copy = value.slice(0, i);
+      if (copy) copy.push(v);
+    }
+    return copy ?? value;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let changed = !isSorted(keys);
+  const values: unknown[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const v = obj[keys[i]!];
+    const c = v === undefined ? undefined : toCanonical(v);
+    if (c !== v || v === undefined) changed = true;
+    values[i] = c;
+  }
+  if (!changed) return value;
+  const order = keys
+    .map((_, i) => i)
+    .sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const out: Record<string, unknown> = {};
+  for (const i of order) {
+    if (values[i] === undefined) continue;
+    Object.defineProperty(out, keys[i]!, {
+      value: values[i],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/** JSON with object keys sorted at every level: the text an event's hash is taken over. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value);
-    return s === undefined ? 'null' : s;
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  let out = '{';
-  let first = true;
-  for (const k of keys) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-    first = false;
-  }
-  return `${out}}`;
+  return JSON.stringify(toCanonical(value)) ?? 'null';
 }
 
 /**

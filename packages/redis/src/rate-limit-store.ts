@@ -12,9 +12,9 @@ import {
 } from './script-runner.js';
 
 // The four algorithms of @jaf-sec/core/ratelimit (algorithms.ts), line for line in Lua, so
-// one EVALSHA reads, decides and writes atomically. State is one string
-// "a:b:c:expiresAt", kept (PX) until the instant it would equal a fresh state, so Redis
-// memory stays bounded.
+// one EVALSHA reads, decides and writes atomically. State is one 32-byte string (a, b, c
+// and expiresAt as packed doubles), kept (PX) until the instant it would equal a fresh
+// state, so Redis memory stays bounded.
 // Replies are integers: {allowed, remaining, resetAt, retryAfterMs (-1 = never)}.
 const RATE_LIMIT_LUA = `
 local alg = tonumber(ARGV[1])
@@ -28,14 +28,11 @@ local fresh = true
 local a, b, c = 0, 0, 0
 local raw = redis.call('GET', KEYS[1])
 if raw then
-  local i1 = string.find(raw, ':', 1, true)
-  local i2 = string.find(raw, ':', i1 + 1, true)
-  local i3 = string.find(raw, ':', i2 + 1, true)
+  -- Four doubles packed by struct: exact, and far cheaper than formatting and parsing text.
+  local ra, rb, rc, rexp = struct.unpack('dddd', raw)
   -- Like the memory store, a state past its stored expiry is a fresh one.
-  if tonumber(string.sub(raw, i3 + 1)) > now then
-    a = tonumber(string.sub(raw, 1, i1 - 1))
-    b = tonumber(string.sub(raw, i1 + 1, i2 - 1))
-    c = tonumber(string.sub(raw, i2 + 1, i3 - 1))
+  if rexp > now then
+    a, b, c = ra, rb, rc
     fresh = false
   end
 end
@@ -137,7 +134,7 @@ end
 -- One second of grace past the stored expiry: the state decides freshness by itself,
 -- and keeping it a little longer lets a clock that steps back still see its clamp.
 local ttl = math.max(1, math.ceil(expiresAt - now)) + 1000
-redis.call('SET', KEYS[1], string.format('%.17g:%.17g:%.17g:%.17g', a, b, c, expiresAt), 'PX', ttl)
+redis.call('SET', KEYS[1], struct.pack('dddd', a, b, c, expiresAt), 'PX', ttl)
 return {allowed, remaining, resetAt, retry}
 `;
 

@@ -78,14 +78,10 @@ export function createScriptRunner(client: RedisClientLike, timeoutMs: number): 
     );
   }
 
-  async function attempt(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await evalsha(script, keys, args);
-    } catch (error) {
-      if (!isNoScript(error)) throw error;
-      return evaluate(script, keys, args);
-    }
-  }
+  const attempt = (script: RedisScript, keys: string[], args: string[]): Promise<unknown> =>
+    evalsha(script, keys, args).catch((error: unknown) =>
+      isNoScript(error) ? evaluate(script, keys, args) : Promise.reject(error),
+    );
 
   return {
     run(script, keys, args) {

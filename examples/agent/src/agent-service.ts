@@ -35,31 +35,6 @@ export interface AgentService {
   stats(): { conversations: number; messages: number; tasks: number };
 }
 
-const MAX_MESSAGE_LENGTH = 4000;
-
-/**
- * Reads `{ message, conversationId? }` from an untrusted JSON value.
- *
- * @returns the message, or an error string for a 400.
- */
-export function readChatInput(
-  value: unknown,
-):
-  | { ok: true; message: string; conversationId: string | undefined }
-  | { ok: false; error: string } {
-  if (typeof value !== 'object' || value === null)
-    return { ok: false, error: 'Expected a JSON object.' };
-  const { message, conversationId } = value as Record<string, unknown>;
-  if (typeof message !== 'string' || message.trim().length === 0) {
-    return { ok: false, error: '"message" must be a non-empty string.' };
-  }
-  if (message.length > MAX_MESSAGE_LENGTH) return { ok: false, error: '"message" is too long.' };
-  if (conversationId !== undefined && typeof conversationId !== 'string') {
-    return { ok: false, error: '"conversationId" must be a string.' };
-  }
-  return { ok: true, message, conversationId };
-}
-
 /**
  * Creates the in-memory agent.
  *
@@ -78,12 +53,12 @@ export function createAgentService(options: AgentServiceOptions = {}): AgentServ
   let tasks = 0;
 
   return {
-    chat(owner, message, conversationId) {
-      let conversation = conversationId ? conversations.get(conversationId) : undefined;
-      // Someone else's conversation id starts a new conversation instead of leaking the old one.
-      if (!conversation || conversation.owner !== owner) {
+    chat(owner, message) {
+      // One conversation per principal: a caller can only ever reach its own.
+      let conversation = conversations.get(owner);
+      if (!conversation) {
         conversation = { id: `c${nextConversation++}`, owner, messages: [] };
-        conversations.set(conversation.id, conversation);
+        conversations.set(owner, conversation);
         if (conversations.size > maxConversations) {
           conversations.delete(conversations.keys().next().value as string);
         }

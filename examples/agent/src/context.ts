@@ -1,6 +1,7 @@
 // Everything the example servers share: the agent, the credentials it accepts, and one
 // jaf-sec pipeline per kind of route. Stores are in memory (bounded); swap in @jaf-sec/redis
 // stores to run more than one process.
+import { createMessageSchema, validateBody } from '@jaf-sec/core/input';
 import {
   type ApiKeyRecord,
   createMemoryKeyStore,
@@ -53,8 +54,9 @@ function randomSecret(): string {
 
 /**
  * Builds the example's agent, credentials and pipelines:
- * - `chat`: a bearer JWT with `chat:basic`;
- * - `chatAdvanced`: a bearer JWT; `chat:advanced` checked in dry-run (reported, not enforced);
+ * - `chat`: a bearer JWT with `chat:basic`, and a body that is an agent message
+ *   (`{ content, type: 'text' }`, checked by `validateBody` on the raw bytes);
+ * - `chatAdvanced`: the same, plus `chat:advanced` checked in dry-run (reported, not enforced);
  * - `process`: an API key (`x-api-key`) with the `agent:process` scope;
  * - `admin`: a bearer JWT with `agent:manage`.
  *
@@ -109,17 +111,23 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
     jwt: { keys: [key], issuer: EXAMPLE_ISSUER, audience: EXAMPLE_AUDIENCE, clock },
   });
   const service = authenticate({ apiKey: { store } });
+  // Chat bodies are agent messages, checked on the raw bytes (size, depth, UTF-8, shape)
+  // before any handler parses them; the handler then reads the same bytes again.
+  const message = validateBody({
+    schema: createMessageSchema({ maxLength: 4000, types: ['text'] }),
+  });
   const pipeline = (...rules: Parameters<typeof createSecurity>[0]['rules']) =>
     createSecurity({ rules, clock });
 
   return {
     agent: createAgentService({ clock }),
     security: {
-      chat: pipeline(jwt, requirePermission('chat:basic')),
+      chat: pipeline(jwt, requirePermission('chat:basic'), message),
       chatAdvanced: pipeline(
         jwt,
         requirePermission('chat:basic'),
         requirePermission('chat:advanced', { dryRun: true }),
+        message,
       ),
       process: pipeline(service, requirePermission(SERVICE_SCOPE)),
       admin: pipeline(jwt, requirePermission('agent:manage')),

@@ -24,7 +24,7 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 /** The example requests, in the order they are printed. */
 export function listCurlExamples(c: DevCredentials): CurlExample[] {
   const user = { authorization: `Bearer ${c.userToken}` };
-  const chat = JSON.stringify({ message: 'Hello, agent' });
+  const chat = JSON.stringify({ content: 'Hello, agent', type: 'text' });
   return [
     {
       title: 'chat as a user (JWT with chat:basic)',

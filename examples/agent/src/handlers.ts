@@ -2,7 +2,7 @@
 // Each framework app only maps its request to these functions; jaf-sec has already decided
 // who may get here, so the handlers just use the principal.
 import { type Decision, listDryRunDenials } from '@jaf-sec/core/protect';
-import { type AgentService, readChatInput } from './agent-service';
+import type { AgentService } from './agent-service';
 
 /** What a handler answers; each framework writes it in its own idiom. */
 export interface RouteResult {
@@ -39,15 +39,16 @@ function respond(decision: Decision, status: number, body: Record<string, unknow
   };
 }
 
+// The body was already checked by the pipeline's validateBody rule (an agent message:
+// { content, type: 'text' }); the handler parses it again, from the same bytes.
 function chat(agent: AgentService, decision: Decision, body: unknown): RouteResult {
-  const input = readChatInput(body);
-  if (!input.ok)
-    return respond(decision, 400, { error: { code: 'BAD_INPUT', message: input.error } });
-  return respond(
-    decision,
-    200,
-    agent.chat(decision.principal!.id, input.message, input.conversationId),
-  );
+  const content = (body as { content?: unknown } | undefined)?.content;
+  if (typeof content !== 'string') {
+    return respond(decision, 400, {
+      error: { code: 'BAD_INPUT', message: '"content" must be a string.' },
+    });
+  }
+  return respond(decision, 200, agent.chat(decision.principal!.id, content));
 }
 
 /** The example API: chat (JWT), advanced chat (permission in dry-run), process (API key), admin. */

@@ -136,7 +136,12 @@ describe.each(['express', 'fastify', 'hono', 'next', 'serverless fetch handler']
       const res = await fetch(target.url + scenario.path, {
         method: scenario.method,
         headers: { ...sent, ...(scenario.body ? { 'content-type': 'application/json' } : {}) },
-        body: scenario.body ? JSON.stringify(scenario.body) : undefined,
+        body:
+          typeof scenario.body === 'string'
+            ? scenario.body
+            : scenario.body
+              ? JSON.stringify(scenario.body)
+              : undefined,
       });
       const text = await res.text();
       expect(res.status, text).toBe(scenario.status);
@@ -150,6 +155,7 @@ describe.each(['express', 'fastify', 'hono', 'next', 'serverless fetch handler']
       } else {
         expect(json.principal.id).toBe(scenario.principal);
         if (scenario.principalKind) expect(json.principal.kind).toBe(scenario.principalKind);
+        if (scenario.reply) expect(json.reply).toBe(scenario.reply);
       }
       if (scenario.dryRunDenials) {
         expect(json.dryRunDenials).toEqual(scenario.dryRunDenials);

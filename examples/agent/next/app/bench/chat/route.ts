@@ -7,7 +7,7 @@ export async function POST(request: Request): Promise<Response> {
   if (process.env.JAF_BENCH !== '1') {
     return Response.json({ error: { code: 'NOT_FOUND', message: 'Not found.' } }, { status: 404 });
   }
-  const body = (await request.json()) as { message?: unknown };
+  const body = (await request.json()) as { content?: unknown };
   const { agent } = await getContext();
-  return Response.json({ ...agent.chat('anonymous', String(body.message ?? '')), principal: null });
+  return Response.json({ ...agent.chat('anonymous', String(body.content ?? '')), principal: null });
 }

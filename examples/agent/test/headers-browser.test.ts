@@ -9,9 +9,17 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { corsRule, createSecurity, securityHeadersRule } from '@jaf-sec/core';
+import {
+  corsRule,
+  createRequestSigner,
+  createSecurity,
+  securityHeadersRule,
+  verifySignatureRule,
+} from '@jaf-sec/core';
 import { jafSec } from '@jaf-sec/express';
+import { jafSec as honoJafSec, type SecurityVariables } from '@jaf-sec/hono';
 import express from 'express';
+import { Hono } from 'hono';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -186,5 +194,65 @@ describe('security headers and CORS in headless Chromium', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+// The signature rule needs the exact raw body while the application still parses it as
+// JSON: checked through two adapters (Node request and Web Request bridges).
+describe('signed JSON requests through the adapters (the handler still reads the body)', () => {
+  const key = {
+    keyid: 'partner-1',
+    algorithm: 'hmac-sha256' as const,
+    secret: new Uint8Array(32).fill(5),
+  };
+  const signer = createRequestSigner({ key });
+  const security = createSecurity({ rules: [verifySignatureRule({ keys: [key] })] });
+  const body = JSON.stringify({ message: 'hello agent', n: 1 });
+
+  async function signedInit(url: string, payload = body) {
+    const headers = { 'content-type': 'application/json' };
+    const signed = await signer.sign({ method: 'POST', url, headers, body: payload });
+    return { method: 'POST', body, headers: { ...headers, ...signed } };
+  }
+
+  it('Express: express.json() after jafSec sees the body; a tampered body is refused', async () => {
+    const app = express();
+    app.use(jafSec(security));
+    app.post('/chat', express.json(), (req, res) =>
+      res.json({
+        echoed: req.body,
+        keyid: (res.locals.securityDecision?.state.signature as { keyid: string }).keyid,
+      }),
+    );
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+    try {
+      const ok = await fetch(url, await signedInit(url));
+      expect(await ok.json()).toEqual({
+        echoed: { message: 'hello agent', n: 1 },
+        keyid: 'partner-1',
+      });
+      const init = await signedInit(url);
+      const tampered = await fetch(url, { ...init, body: body.replace('1', '2') });
+      expect(tampered.status).toBe(401);
+      expect(await tampered.json()).toMatchObject({ error: { code: 'DIGEST_MISMATCH' } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('Hono: c.req.json() after jafSec sees the body; a replay is refused', async () => {
+    const app = new Hono<{ Variables: SecurityVariables }>();
+    app.use(honoJafSec(security));
+    app.post('/chat', async (c) => c.json({ echoed: await c.req.json() }));
+    const url = 'http://agent.test/chat';
+    const init = await signedInit(url);
+    const ok = await app.request(url, init);
+    expect(await ok.json()).toEqual({ echoed: { message: 'hello agent', n: 1 } });
+    const replay = await app.request(url, init);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: { code: 'NONCE_REPLAYED' } });
   });
 });

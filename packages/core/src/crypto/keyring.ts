@@ -178,7 +178,8 @@ const toBytes = (data: EnvelopeData | undefined): Uint8Array =>
  * putting a new key first (or naming it `primary`) and calling `reencrypt` on old data.
  *
  * @param options - Keys (32 bytes each, unique ids) and the primary key id.
- * @returns A keyring. Keys are imported into Web Crypto on first use, non-extractable.
+ * @returns A keyring. Keys are prepared once: node:crypto key objects on Node, non-extractable
+ *   Web Crypto keys (imported on first use) elsewhere.
  * @throws TypeError when a key is not 32 bytes, an id is invalid or repeated, or the
  *   primary id is not among the keys.
  * @example

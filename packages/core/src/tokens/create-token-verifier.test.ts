@@ -108,7 +108,7 @@ describe('RFC 7515 A.1 (HS256) vector', () => {
 
 describe('RFC 4231 keys and the HMAC key policy', () => {
   for (const vector of rfc4231.vectors) {
-    it(`refuses the ${vector.key_length_bytes}-byte key of test case ${vector.test_case} for HS256 at construction`, () => {
+    it(`refuses the ${vector.key_hex.length / 2}-byte key of test case ${vector.test_case} for HS256 at construction`, () => {
       const secret = decodeHex(vector.key_hex)!;
       expect(() => createTokenVerifier({ keys: [{ alg: 'HS256', secret }] })).toThrow(
         /needs at least 32 \(RFC 7518 3\.2\)/,
@@ -232,6 +232,13 @@ describe('claim checks', () => {
     expect(codeOf(await careless.verify(sign(base), { now: NOW }))).toBe('TOKEN_CLAIMS_INVALID');
   });
 
+  it('rejects a NaN now (a caller bug) instead of letting every time check pass', async () => {
+    const verifier = createTokenVerifier({ keys: [hs()] });
+    await expect(verifier.verify(sign(base), { now: Number.NaN })).rejects.toThrow(/now must be/);
+    const broken = createTokenVerifier({ keys: [hs()], clock: () => Number.NaN });
+    await expect(broken.verify(sign(base))).rejects.toThrow(TypeError);
+  });
+
   it('uses the injected clock when no now is passed', async () => {
     const verifier = createTokenVerifier({ keys: [hs()], clock: () => NOW + 60_000 });
     expect(codeOf(await verifier.verify(sign(base)))).toBe('TOKEN_EXPIRED');
@@ -327,6 +334,28 @@ describe('keys, rotation and kid', () => {
         keys: [{ alg: 'ES256', publicKey: { ...ec.publicJwk, alg: 'ES384' } }],
       }),
     ).toThrow(/says alg/);
+  });
+
+  it('refuses an RSA key under 2048 bits for RS256', async () => {
+    const { exportSPKI } = await import('jose');
+    const weak = await crypto.subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 1024,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    );
+    const pem = await exportSPKI(weak.publicKey);
+    let problem: unknown;
+    try {
+      await createTokenVerifier({ keys: [{ alg: 'RS256', publicKey: pem }] }).ready();
+    } catch (error) {
+      problem = error;
+    }
+    expect(String(problem)).toMatch(/at least 2048 bits/);
   });
 
   it('reports a public key of the wrong type (PEM of another algorithm)', async () => {

@@ -71,7 +71,10 @@ export interface TokenVerifierOptions<C extends TokenClaims = TokenClaims> {
 
 /** Per-call options of {@link TokenVerifier.verify}. */
 export interface VerifyTokenCallOptions {
-  /** The time to check against, ms since the epoch. Default: the verifier's clock. */
+  /**
+   * The time to check against, ms since the epoch. Default: the verifier's clock. Not a
+   * number (or NaN) is a programming error: the promise rejects with a TypeError.
+   */
   now?: number;
 }
 
@@ -79,7 +82,8 @@ export interface VerifyTokenCallOptions {
 export interface TokenVerifier<C extends TokenClaims = TokenClaims> {
   /**
    * Verifies a compact JWS token: size, canonical encoding, header, algorithm bound to the
-   * key, signature, claims, schema, revocation. Never throws; the promise never rejects.
+   * key, signature, claims, schema, revocation. Never throws on any token; the promise only
+   * rejects when the caller passes a `now` that is not a number.
    */
   verify(token: string, options?: VerifyTokenCallOptions): Promise<TokenResult<C>>;
   /**
@@ -379,6 +383,10 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     if (payload === undefined) return tokenFailure('TOKEN_MALFORMED');
     if (payload.code !== undefined) return tokenFailure(payload.code);
     const now = callOptions?.now ?? clock();
+    // A NaN clock would make every time check pass: refuse it loudly (a caller bug).
+    if (typeof now !== 'number' || Number.isNaN(now)) {
+      return Promise.reject(new TypeError('now must be a number of ms since the epoch'));
+    }
     const code = checkClaimTimes(payload.exp, payload.nbf, payload.iat, now, policy);
     if (code !== undefined) return tokenFailure(code);
 

@@ -30,7 +30,8 @@ export const HASH_BACKEND = 'node' as const;
 
 /** One-shot digest of `data`. */
 export function hash(algorithm: HashAlgorithm, data: BinaryLike): Uint8Array {
-  return view(createHash(algorithm).update(data).digest());
+  // One-shot: no Hash object, about 2x faster for small inputs, the same speed for large ones.
+  return view(hashOneShot(algorithm, data, 'buffer') as unknown as Buffer);
 }
 
 /** An incremental hash. */

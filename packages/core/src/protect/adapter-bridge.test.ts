@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bridgeWebRequest,
@@ -86,6 +87,38 @@ describe('buildAbsoluteUrl', () => {
       'http://api.test/p?q',
     );
     expect(buildAbsoluteUrl('*', 'api.test', false, undefined)).toBe('http://api.test/');
+    // A non-http scheme has an opaque path that would otherwise run into the host.
+    expect(buildAbsoluteUrl('a:$', 'api.test:8080', false, undefined)).toBe(
+      'http://api.test:8080/',
+    );
+  });
+
+  it('never lets the request target change the host (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (target) => {
+        const url = new URL(buildAbsoluteUrl(target, 'api.test:8080', false, undefined));
+        expect(url.host).toBe('api.test:8080');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never lets the Host header change the path (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (host) => {
+        let url: URL;
+        try {
+          url = new URL(buildAbsoluteUrl('/p?q=1', host, false, undefined));
+        } catch {
+          // A plain host:port with an invalid port or address: protect() answers 400.
+          return;
+        }
+        expect(url.pathname).toBe('/p');
+        expect(url.search).toBe('?q=1');
+        expect(url.username + url.password).toBe('');
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('uses the configured origin over the Host header', () => {

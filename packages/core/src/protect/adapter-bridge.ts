@@ -145,7 +145,12 @@ export function buildAbsoluteUrl(
     // Absolute-form (proxy requests) or asterisk-form: keep only path and query.
     try {
       const parsed = new URL(path);
-      path = parsed.pathname + parsed.search;
+      // Only http(s) targets have a hierarchical path; "a:$" has an opaque one that would
+      // run into the host.
+      path =
+        parsed.protocol === 'http:' || parsed.protocol === 'https:'
+          ? parsed.pathname + parsed.search
+          : '/';
     } catch {
       path = '/';
     }

@@ -129,6 +129,26 @@ export interface AuditLog {
   readonly stats: AuditLogStats;
 }
 
+// Every field an event can have, but `hash`, in sorted order (see write()).
+const SORTED_EVENT_KEYS = [
+  'app',
+  'client',
+  'code',
+  'details',
+  'level',
+  'method',
+  'outcome',
+  'path',
+  'prev',
+  'principal',
+  'requestId',
+  'rule',
+  'seq',
+  'status',
+  'timestamp',
+  'type',
+] as const;
+
 const LEVEL_RANK: Record<AuditLevel, number> = { info: 0, warn: 1, critical: 2 };
 
 // Defaults for application-recorded events.
@@ -365,10 +385,19 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   function write(event: SecurityEvent): SecurityEvent {
     let out = event;
     if (chained) {
-      // Keys in sorted order, so hashing needs no canonicalising copy.
-      const linked = toCanonical({ ...event, seq, prev }) as SecurityEvent;
+      // Built with keys in sorted order, so the JSON text is already canonical.
+      const linked: Record<string, unknown> = {};
+      for (const key of SORTED_EVENT_KEYS) {
+        const v =
+          key === 'seq'
+            ? seq
+            : key === 'prev'
+              ? prev
+              : (event as unknown as Record<string, unknown>)[key];
+        if (v !== undefined) linked[key] = key === 'details' ? toCanonical(v) : v;
+      }
       const h = encodeHex(hash('sha256', JSON.stringify(linked)));
-      out = { ...linked, hash: h };
+      out = { ...linked, hash: h } as unknown as SecurityEvent;
       prev = h;
       lastHash = h;
       seq++;

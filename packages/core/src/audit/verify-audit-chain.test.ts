@@ -50,6 +50,27 @@ describe('verifyAuditChain', () => {
     expect(result).toEqual({ ok: true, value: { count: 5, lastHash: audit.lastHash } });
   });
 
+  it('keeps every field of the event when it chains it', () => {
+    const plain: SecurityEvent[] = [];
+    const chained: SecurityEvent[] = [];
+    const input = {
+      request: { ...request, requestId: 'r-1' },
+      principal: 'p',
+      details: { b: 1, a: { d: 2, c: 3 } },
+    };
+    createAuditLog({ sink: (e) => plain.push(e), clock: () => 0, app: 'x' }).record(
+      'authz_fail',
+      input,
+    );
+    createAuditLog({ sink: (e) => chained.push(e), clock: () => 0, app: 'x', chain: true }).record(
+      'authz_fail',
+      input,
+    );
+    const { seq, prev, hash, ...rest } = chained[0]!;
+    expect(rest).toEqual(plain[0]);
+    expect([seq, prev, typeof hash]).toEqual([0, AUDIT_CHAIN_GENESIS, 'string']);
+  });
+
   it('verifies events whose keys a log shipper reordered (the hash is over sorted keys)', async () => {
     const { events } = await chainedLog(3);
     const reversed = events.map((e) => {

@@ -30,26 +30,33 @@ export function toCanonical(value: unknown): unknown {
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
   let changed = !isSorted(keys);
-  const values: unknown[] = new Array(keys.length);
+  let values: unknown[] | undefined;
   for (let i = 0; i < keys.length; i++) {
     const v = obj[keys[i]!];
     const c = v === undefined ? undefined : toCanonical(v);
     if (c !== v || v === undefined) changed = true;
-    values[i] = c;
+    if (changed && !values) {
+      values = new Array(keys.length);
+      for (let j = 0; j < i; j++) values[j] = obj[keys[j]!];
+    }
+    if (values) values[i] = c;
   }
-  if (!changed) return value;
-  const order = keys
-    .map((_, i) => i)
-    .sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  if (!changed || !values) return value;
+  const byKey = new Map<string, unknown>();
+  for (let i = 0; i < keys.length; i++) byKey.set(keys[i]!, values[i]);
   const out: Record<string, unknown> = {};
-  for (const i of order) {
-    if (values[i] === undefined) continue;
-    Object.defineProperty(out, keys[i]!, {
-      value: values[i],
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  for (const k of keys.sort()) {
+    const v = byKey.get(k);
+    if (v === undefined) continue;
+    // A "__proto__" key must stay data, not set the copy's prototype.
+    if (k === '__proto__') {
+      Object.defineProperty(out, k, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[k] = v;
   }
   return out;
 }

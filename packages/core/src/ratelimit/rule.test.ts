@@ -126,6 +126,25 @@ describe('rateLimit rule', () => {
     expect((await anon.protect(request('/x', '198.51.100.2'))).allowed).toBe(true);
   });
 
+  it('keys by API key id when asked, so two keys of one owner have separate buckets', async () => {
+    const viaKey = (keyId: string): Rule => ({
+      name: 'fakeKeyAuth',
+      evaluate: () => ({
+        conclusion: 'allow',
+        principal: { id: 'owner-1', kind: 'api_key', permissions: [], attributes: { keyId } },
+      }),
+    });
+    const limit = rateLimit({
+      key: 'apiKey',
+      policies: { default: { limit: 1, windowMs: 60_000 } },
+    });
+    const a = createSecurity({ clock: () => T0, rules: [viaKey('key_a'), limit] });
+    const b = createSecurity({ clock: () => T0, rules: [viaKey('key_b'), limit] });
+    expect((await a.protect(request('/x'))).allowed).toBe(true);
+    expect((await a.protect(request('/x'))).allowed).toBe(false);
+    expect((await b.protect(request('/x'))).allowed).toBe(true);
+  });
+
   it('keeps one bucket for a client rotating IPv6 addresses inside its /64', async () => {
     const security = createSecurity({
       clock: () => T0,

@@ -13,6 +13,11 @@ describe('pseudonymize', () => {
     const expected = encodeHex(hmac(sha256, raw, utf8('\u0000user-42')).subarray(0, 16));
     expect(pseudonymize('user-42', key, { format: 'hex' })).toBe(expected);
     expect(pseudonymize('user-42', raw, { format: 'hex' })).toBe(expected);
+    const mac = hmac(sha256, raw, utf8('analytics\u0000user-42'));
+    const b64url = btoa(String.fromCharCode(...mac))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
+    expect(pseudonymize('user-42', key, { context: 'analytics' })).toBe(b64url.slice(0, 22));
   });
 
   it('is stable for one key and context, and differs across keys and contexts', () => {

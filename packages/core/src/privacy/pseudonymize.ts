@@ -1,5 +1,5 @@
 import { importHmacKey } from '#hash';
-import { encodeBase64Url, encodeHex, utf8 } from '../internal/bytes.js';
+import { encodeHex } from '../internal/bytes.js';
 import type { HmacKey } from '../internal/hash-types.js';
 
 /** A pseudonymization key prepared once (HMAC key schedule done). */
@@ -11,7 +11,7 @@ export interface PseudonymKey {
 
 /**
  * Output shapes:
- * - `token` (default): 22 base64url characters (128 bits), optionally prefixed.
+ * - `token` (default): 22 base64url characters (132 bits of the MAC), optionally prefixed.
  * - `hex`: 32 lower-case hex characters (128 bits).
  * - `email`: `<26 base32 characters>@<domain>`, still a valid address for columns and validators
  *   that require one.
@@ -41,6 +41,8 @@ export interface PseudonymizeOptions {
 }
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+// 22 base64url characters carry 132 bits of the MAC.
+const TOKEN_CHARS = 22;
 
 /**
  * Prepares a pseudonymization key. Use a dedicated secret (e.g. `deriveSubkey(master,
@@ -127,10 +129,13 @@ export function pseudonymize(
   const format = options?.format ?? 'token';
   const text = typeof value === 'string' ? value : String(value);
   const normalized = normalizeValue(text, format, options?.normalize ?? true);
-  const mac = prepared.hmac.sign(utf8(`${options?.context ?? ''}\u0000${normalized}`));
+  // The string goes to the primitive as is: node:crypto encodes it natively, no extra copy.
+  const input = `${options?.context ?? ''}\u0000${normalized}`;
+  if (format === 'token') {
+    return (options?.prefix ?? '') + prepared.hmac.signBase64Url(input).slice(0, TOKEN_CHARS);
+  }
+  const mac = prepared.hmac.sign(input);
   switch (format) {
-    case 'hex':
-      return encodeHex(mac.subarray(0, 16));
     case 'email': {
       const at = text.lastIndexOf('@');
       const domain =
@@ -145,7 +150,7 @@ export function pseudonymize(
     case 'digits':
       return replaceDigits(text, prepared, mac);
     default:
-      return (options?.prefix ?? '') + encodeBase64Url(mac.subarray(0, 16));
+      return encodeHex(mac.subarray(0, 16));
   }
 }
 

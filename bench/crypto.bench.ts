@@ -5,6 +5,7 @@
 // - keyed pseudonyms per second against a bare node:crypto HMAC-SHA256.
 // Run: pnpm --filter @jaf-sec/core build && cd bench && flock /tmp/jaf-bench.lock node --expose-gc --import tsx crypto.bench.ts
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { createKeyring, fernetDecrypt, fernetEncrypt, importFernetKey } from '@jaf-sec/core/crypto';
 import { createPseudonymKey, pseudonymize } from '@jaf-sec/core/privacy';
 // @ts-expect-error: the fernet package ships no types
@@ -39,6 +40,12 @@ function nodeDecrypt(sealed: Buffer): Buffer {
   ]);
 }
 
+// Ratios move a lot when other work shares the 2 cores; record how busy the machine was.
+note(
+  `Load average at start: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')}.\n`,
+);
 note('### AES-256-GCM envelopes (floor: node:crypto by hand)\n');
 note(
   'jaf-sec seals `version | key id | nonce | ciphertext | tag` with the header authenticated; on Node it runs on node:crypto through the `#cipher` primitive, elsewhere on Web Crypto. The "Web Crypto on Node" tables time the raw `crypto.subtle` call, for reference: it is why Node does not use it.\n',

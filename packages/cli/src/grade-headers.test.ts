@@ -1,3 +1,4 @@
+import { securityHeaders } from '@jaf-sec/core/headers';
 import { describe, expect, it } from 'vitest';
 import { gradeSecurityHeaders } from './grade-headers.js';
 
@@ -20,6 +21,13 @@ describe('gradeSecurityHeaders', () => {
     const r = gradeSecurityHeaders(new Headers(strong), HTTPS);
     expect(r.grade).toBe('A+');
     expect(r.score).toBe(100);
+  });
+
+  it("grades jaf-sec's own default security headers A+ over HTTPS", () => {
+    const headers = securityHeaders();
+    const r = gradeSecurityHeaders(new Headers(headers.https), HTTPS);
+    expect(r.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(r.grade).toBe('A+');
   });
 
   it('caps the grade at C without a CSP, however good the rest', () => {

@@ -64,7 +64,7 @@ function checkCsp(headers: Headers): HeaderCheck {
       found: reportOnly ? `report-only: ${short(reportOnly)}` : 'missing',
       advice: reportOnly
         ? 'The policy is only reported, not enforced; once the reports are clean, send it as Content-Security-Policy.'
-        : `Add a policy such as "${CSP_EXAMPLE}" (jaf-sec's security headers rule sends one with per-request nonces).`,
+        : `Add a policy such as "${CSP_EXAMPLE}" (securityHeadersRule() from @jaf-sec/core/headers sends one with a per-request nonce).`,
       weight,
     };
   }

@@ -1,6 +1,7 @@
 import type { ApiKeyErrorCode } from '../../keys/api-key-errors.js';
 import { API_KEY_MESSAGES } from '../../keys/api-key-errors.js';
 import {
+  type ApiKeyResult,
   type ApiKeyVerifier,
   type ApiKeyVerifierOptions,
   createApiKeyVerifier,
@@ -12,7 +13,7 @@ import {
   type TokenVerifierOptions,
 } from '../../tokens/create-token-verifier.js';
 import { TOKEN_ERROR_MESSAGES } from '../../tokens/token-failures.js';
-import type { TokenClaims, TokenErrorCode } from '../../tokens/token-types.js';
+import type { TokenClaims, TokenErrorCode, TokenResult } from '../../tokens/token-types.js';
 import type { Principal, Rule, RuleContext, RuleOutcome } from '../types.js';
 
 /**
@@ -183,8 +184,9 @@ export function authenticate(options: AuthenticateOptions): Rule {
     ? { conclusion: 'skip', code: 'AUTH_MISSING' }
     : deny('AUTH_MISSING', AUTH_MESSAGES.AUTH_MISSING, challenge);
 
-  async function fromToken(token: string, now: number): Promise<RuleOutcome> {
-    const result = await tokens!.verify(token, { now });
+  // Plain callbacks on the verifiers' promises rather than async wrappers: one promise
+  // fewer per request on the hot path.
+  function onToken(result: TokenResult): RuleOutcome {
     if (!result.ok) {
       const { code, message } = result.error;
       if (UNAVAILABLE.has(code)) return deny(code, TOKEN_ERROR_MESSAGES[code], {}, 503);
@@ -211,8 +213,7 @@ export function authenticate(options: AuthenticateOptions): Rule {
     return { conclusion: 'allow', code: 'AUTHENTICATED', principal };
   }
 
-  async function fromApiKey(key: string, now: number): Promise<RuleOutcome> {
-    const result = await keys!.verify(key, { now });
+  function onApiKey(result: ApiKeyResult): RuleOutcome {
     if (!result.ok) {
       const { code } = result.error;
       const message = API_KEY_MESSAGES[code];
@@ -259,9 +260,9 @@ export function authenticate(options: AuthenticateOptions): Rule {
             challengeFor(AUTH_MESSAGES.AUTH_MALFORMED),
           );
         }
-        return fromToken(authorization.slice(start), ctx.now);
+        return tokens!.verify(authorization.slice(start), { now: ctx.now }).then(onToken);
       }
-      if (key !== null && key !== '') return fromApiKey(key, ctx.now);
+      if (key !== null && key !== '') return keys!.verify(key, { now: ctx.now }).then(onApiKey);
       return missing;
     },
   };

@@ -1,4 +1,5 @@
 import type { RoleSet } from '../../rbac/define-roles.js';
+import { compilePermission, isCoveredByList } from '../../rbac/permission.js';
 import {
   type CompiledPermissionQuery,
   compilePermissionQuery,
@@ -72,6 +73,8 @@ export function requirePermission(
     message: 'You do not have permission to perform this action.',
     details,
   };
+  // The common case, one permission, skips the query walk.
+  const single = typeof query === 'string' ? compilePermission(query) : undefined;
   const permitted: RuleOutcome = { conclusion: 'allow', code: 'PERMITTED', details };
 
   return {
@@ -82,7 +85,9 @@ export function requirePermission(
       if (!principal) return unauthenticated;
       const allowed = rbac
         ? rbac.can(principal, compiled)
-        : evaluatePermissionQuery(compiled, { list: principal.permissions });
+        : single
+          ? isCoveredByList(principal.permissions, single)
+          : evaluatePermissionQuery(compiled, { list: principal.permissions });
       return allowed ? permitted : forbidden;
     },
   };

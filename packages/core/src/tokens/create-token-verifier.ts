@@ -249,21 +249,16 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
   }
   const payloadCache = new Map<string, PayloadEntry>();
 
-  /** Decodes, parses and statically checks an authenticated payload segment. */
-  // A client sends the same token with each request: the last payload is checked with a
-  // prefix compare before the map (which would copy and hash the segment).
+  // A client sends the same token with each request: the last payload is compared as a
+  // string (a memory compare) before the map is asked (which would hash the segment).
   let lastPayloadSegment = '';
   let lastPayload: PayloadEntry | undefined;
 
+  /** Decodes, parses and statically checks an authenticated payload segment. */
   function payloadEntry(token: string, dot1: number, dot2: number): PayloadEntry | undefined {
-    if (payloadCacheSize > 0) {
-      const length = dot2 - dot1 - 1;
-      if (length === lastPayloadSegment.length && token.startsWith(lastPayloadSegment, dot1 + 1)) {
-        return lastPayload;
-      }
-    }
     const segment = token.slice(dot1 + 1, dot2);
     if (payloadCacheSize > 0) {
+      if (segment === lastPayloadSegment && lastPayload !== undefined) return lastPayload;
       const cached = payloadCache.get(segment);
       if (cached !== undefined) {
         lastPayloadSegment = segment;
@@ -332,14 +327,14 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     return tokenFailure('TOKEN_ALG_NOT_ALLOWED');
   }
 
-  // Most traffic carries one header: remember the last one so the common case is a prefix
-  // compare, with no slice and no hashing.
+  // Most traffic carries one header: remember the last one so the common case is a string
+  // compare, with no hashing.
   let lastSegment = '';
   let lastEntry: HeaderEntry = tokenFailure('TOKEN_MALFORMED');
 
   function headerEntry(token: string, dot1: number): HeaderEntry {
-    if (dot1 === lastSegment.length && dot1 > 0 && token.startsWith(lastSegment)) return lastEntry;
     const segment = token.slice(0, dot1);
+    if (segment === lastSegment && dot1 > 0) return lastEntry;
     let entry = headerCache.get(segment);
     if (entry === undefined) {
       entry = resolveHeader(segment);

@@ -12,9 +12,9 @@ import {
 } from './script-runner.js';
 
 // The four algorithms of @jaf-sec/core/ratelimit (algorithms.ts), line for line in Lua, so
-// one EVALSHA reads, decides and writes atomically. State is one 32-byte string (a, b, c
-// and expiresAt as packed doubles), kept (PX) until the instant it would equal a fresh
-// state, so Redis memory stays bounded.
+// one EVALSHA reads, decides and writes atomically. State is one 40-byte string (a, b, c,
+// expiresAt and the TTL's deadline as packed doubles) whose TTL runs at most a window past
+// the instant the state would equal a fresh one, so Redis memory stays bounded.
 // Replies are integers: {allowed, remaining, resetAt, retryAfterMs (-1 = never)}.
 const RATE_LIMIT_LUA = `
 local alg = tonumber(ARGV[1])
@@ -27,9 +27,12 @@ local EPS = 1e-9
 local fresh = true
 local a, b, c = 0, 0, 0
 local raw = redis.call('GET', KEYS[1])
+local deadline = 0
 if raw then
-  -- Four doubles packed by struct: exact, and far cheaper than formatting and parsing text.
-  local ra, rb, rc, rexp = struct.unpack('dddd', raw)
+  -- Five doubles packed by struct (exact, and far cheaper than text): the state, its
+  -- expiry, and until when the key's TTL keeps it.
+  local ra, rb, rc, rexp, rdl = struct.unpack('ddddd', raw)
+  deadline = rdl
   -- Like the memory store, a state past its stored expiry is a fresh one.
   if rexp > now then
     a, b, c = ra, rb, rc
@@ -131,10 +134,16 @@ else
   resetAt = start + w
   expiresAt = start + 2 * w
 end
--- One second of grace past the stored expiry: the state decides freshness by itself,
--- and keeping it a little longer lets a clock that steps back still see its clamp.
-local ttl = math.max(1, math.ceil(expiresAt - now)) + 1000
-redis.call('SET', KEYS[1], struct.pack('dddd', a, b, c, expiresAt), 'PX', ttl)
+-- The key must outlive the state's expiry by a second of grace (so a clock that steps
+-- back still sees its clamp). When the TTL already covers that, overwrite the bytes in
+-- place and leave the TTL alone; otherwise set a TTL one window longer than needed, so it
+-- is renewed about once per window rather than on every decision.
+if raw and expiresAt + 1000 <= deadline then
+  redis.call('SETRANGE', KEYS[1], 0, struct.pack('ddddd', a, b, c, expiresAt, deadline))
+else
+  local ttl = math.max(1, math.ceil(expiresAt - now)) + 1000 + w
+  redis.call('SET', KEYS[1], struct.pack('ddddd', a, b, c, expiresAt, now + ttl), 'PX', ttl)
+end
 return {allowed, remaining, resetAt, retry}
 `;
 

@@ -3,7 +3,8 @@ import { issueApiKey } from '../../keys/issue-api-key.js';
 import { createMemoryKeyStore } from '../../keys/memory-key-store.js';
 import { JAF_ROLES } from '../../rbac/jaf-roles.js';
 import { createTokenIssuer } from '../../tokens/create-token-issuer.js';
-import { createTokenVerifier } from '../../tokens/create-token-verifier.js';
+import { createTokenVerifier, type TokenVerifier } from '../../tokens/create-token-verifier.js';
+import type { TokenResult } from '../../tokens/token-types.js';
 import { createSecurity } from '../create-security.js';
 import type { SecurityRequest } from '../types.js';
 import { authenticate } from './authenticate.js';
@@ -222,5 +223,24 @@ describe('authenticate', () => {
   it('throws at construction without jwt or apiKey, with a fix-it message', () => {
     expect(() => authenticate({})).toThrow(/pass \{ jwt \}/);
     expect(() => authenticate({ jwt: { keys: [] } })).toThrow();
+  });
+
+  it('answers 503 for JWKS and revocation outages, and uses its own fixed messages', async () => {
+    const stub = (code: string, message: string): TokenVerifier => ({
+      verify: async () => ({ ok: false, error: { code, message } }) as TokenResult,
+      ready: async () => {},
+    });
+    for (const code of ['JWKS_UNAVAILABLE', 'TOKEN_REVOCATION_UNAVAILABLE']) {
+      const security = createSecurity({ rules: [authenticate({ jwt: stub(code, 'x') })] });
+      const d = await security.protect(request({ authorization: 'Bearer a.b.c' }));
+      expect(d).toMatchObject({ allowed: false, status: 503, code });
+      expect(d.headers['www-authenticate']).toBeUndefined();
+    }
+    const leaky = createSecurity({
+      rules: [authenticate({ jwt: stub('TOKEN_EXPIRED', 'token a.b.c expired for alice') })],
+    });
+    const d = await leaky.protect(request({ authorization: 'Bearer a.b.c' }));
+    expect(d.message).toBe('token has expired');
+    expect(JSON.stringify(d)).not.toContain('alice');
   });
 });

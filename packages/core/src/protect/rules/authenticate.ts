@@ -188,8 +188,10 @@ export function authenticate(options: AuthenticateOptions): Rule {
   // fewer per request on the hot path.
   function onToken(result: TokenResult): RuleOutcome {
     if (!result.ok) {
-      const { code, message } = result.error;
-      if (UNAVAILABLE.has(code)) return deny(code, TOKEN_ERROR_MESSAGES[code], {}, 503);
+      const code = result.error.code;
+      // Our own fixed text per code, whatever message the verifier produced.
+      const message = TOKEN_ERROR_MESSAGES[code] ?? 'token is invalid';
+      if (UNAVAILABLE.has(code)) return deny(code, message, {}, 503);
       return deny(code, message, challengeFor(message));
     }
     const claims: TokenClaims = result.value.claims;

@@ -51,15 +51,96 @@ const RUN_MAX = 96;
 const TOKEN_MAX = 512;
 const JWT_MAX = 8192;
 const PEM_MAX = 16384;
-/** How far back a handler may look (cue words, URL schemes, boundaries). */
-export const LOOKBEHIND_MAX = USERINFO_MAX + 16;
-/** Longest trigger match, so a trigger split at a buffer's end is not missed. */
-export const TRIGGER_MAX = 24;
+/**
+ * Context the streaming redactor keeps before its cut. It cuts only after whitespace, where
+ * every backward scan (email local part, URL userinfo, IPv6, key tokens) stops, so what is
+ * read across the cut is only context: cue words (40 characters) and the IBAN-shape check
+ * (at most 9 groups of 5).
+ */
+export const LOOKBEHIND_MAX = 64;
 
-// Linear: single characters, fixed literals and one bounded class repeat; no nested or
-// ambiguous quantifiers. `\b` before the literals keeps "reskin_test_" from triggering.
-const TRIGGER =
-  /[\d@:\u00AD\u200B-\u200D\u2060\uFEFF\uFF01-\uFF5E]|-----BEGIN |\beyJ|\bgh[pousr]_|\bgithub_pat_|\bxox[abeprs]-|\bxapp-|\b[rs]k_(?:live|test)_|\bwhsec_|\bA[KS]IA|[Ss]ecret|SECRET|[A-Za-z0-9]_[A-Za-z0-9]{16}/g;
+// Trigger classes of ASCII characters: 1 digit, 2 `@`, 3 `:`, 4 `-` (PEM header), 5 the first
+// letter of a token prefix or cue word, 6 `_` (jaf-sec keys). Everything else is skipped with one
+// table lookup, which is what makes a clean line cheap.
+const TRIGGER_CLASS = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  t[64] = 2;
+  t[58] = 3;
+  t[45] = 4;
+  for (const ch of 'egxrswAS') t[ch.charCodeAt(0)] = 5;
+  t[95] = 6;
+  return t;
+})();
+
+const startsAt = (text: string, i: number, lit: string): boolean => text.startsWith(lit, i);
+
+/** The token-prefix trigger starting at `i` (a class-5 or class-4 character), or undefined. */
+function findWordTrigger(text: string, i: number, c: number): string | undefined {
+  if (c === 45) return startsAt(text, i, '-----BEGIN ') ? '-----BEGIN ' : undefined;
+  // Prefixes count only at the start of a word ("reskin_test_" is not a key).
+  const atWordStart = i === 0 || !isWordCode(text.charCodeAt(i - 1));
+  switch (c) {
+    case 101: // e
+      return atWordStart && startsAt(text, i, 'eyJ') ? 'eyJ' : undefined;
+    case 103: {
+      // g
+      if (!atWordStart) return undefined;
+      const k = text.charCodeAt(i + 2);
+      if (
+        text.charCodeAt(i + 1) === 104 &&
+        text.charCodeAt(i + 3) === 95 &&
+        (k === 112 || k === 111 || k === 117 || k === 115 || k === 114)
+      )
+        return text.slice(i, i + 4);
+      return startsAt(text, i, 'github_pat_') ? 'github_pat_' : undefined;
+    }
+    case 120: {
+      // x
+      if (!atWordStart) return undefined;
+      if (startsAt(text, i, 'xapp-')) return 'xapp-';
+      const k = text.charCodeAt(i + 3);
+      if (
+        startsAt(text, i, 'xox') &&
+        text.charCodeAt(i + 4) === 45 &&
+        (k === 97 || k === 98 || k === 101 || k === 112 || k === 114 || k === 115)
+      )
+        return text.slice(i, i + 5);
+      return undefined;
+    }
+    case 114: // r
+    case 115: {
+      // s
+      if (
+        atWordStart &&
+        text.charCodeAt(i + 1) === 107 &&
+        text.charCodeAt(i + 2) === 95 &&
+        (startsAt(text, i + 3, 'live_') || startsAt(text, i + 3, 'test_'))
+      )
+        return text.slice(i, i + 8);
+      return c === 115 && startsAt(text, i, 'secret') ? 'secret' : undefined;
+    }
+    case 119: // w
+      return atWordStart && startsAt(text, i, 'whsec_') ? 'whsec_' : undefined;
+    case 65: // A
+      return atWordStart && (startsAt(text, i, 'AKIA') || startsAt(text, i, 'ASIA'))
+        ? text.slice(i, i + 4)
+        : undefined;
+    case 83: // S
+      return startsAt(text, i, 'Secret') || startsAt(text, i, 'SECRET')
+        ? text.slice(i, i + 6)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** True when `_` at `i` follows a letter or digit and precedes 16 more: a jaf-sec key candidate. */
+function isUnderscoreTrigger(text: string, i: number): boolean {
+  if (i === 0 || !isAlnumCode(text.charCodeAt(i - 1))) return false;
+  for (let k = 1; k <= 16; k++) if (!isAlnumCode(text.charCodeAt(i + k))) return false;
+  return true;
+}
 
 /** A found entity in scanner coordinates. */
 export interface RawEntity {
@@ -146,24 +227,83 @@ export function scanText(
   spans: number[] | null,
 ): boolean {
   const s: Scan = { text, n: text.length, mask, out, spans, lo: 0, reach: 0 };
-  const re = new RegExp(TRIGGER.source, 'g');
-  re.lastIndex = from;
-  for (;;) {
-    const m = re.exec(text);
-    if (m === null) return true;
-    const p = m.index;
-    const c = text.charCodeAt(p);
-    s.lo = p;
-    s.reach = p + m[0].length;
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    let cls: number;
+    if (c < 128) {
+      cls = TRIGGER_CLASS[c]!;
+      if (cls === 0) {
+        i++;
+        continue;
+      }
+    } else {
+      if (
+        c === 0xad ||
+        (c >= 0x200b && c <= 0x200d) ||
+        c === 0x2060 ||
+        c === 0xfeff ||
+        (c >= 0xff01 && c <= 0xff5e)
+      )
+        return false;
+      i++;
+      continue;
+    }
+    let p = i;
     let next: number;
-    if (isDigitCode(c)) next = onDigit(s, p);
-    else if (c === 64) next = onAt(s, p);
-    else if (c === 58) next = onColon(s, p);
-    else if (c === 0xad || (c >= 0x200b && c <= 0x2060) || c >= 0xfeff) return false;
-    else next = onWord(s, p, m[0]);
+    s.lo = p;
+    s.reach = p + 1;
+    if (cls === 1) next = onDigit(s, p);
+    else if (cls === 2) next = onAt(s, p);
+    else if (cls === 3) next = onColon(s, p);
+    else if (cls === 6) {
+      if (!isUnderscoreTrigger(text, i)) {
+        i++;
+        continue;
+      }
+      p = i - 1;
+      s.lo = p;
+      s.reach = i + 17;
+      next = onUnderscoreToken(s, p);
+    } else {
+      // Cheap second-character test before the full prefix check: "e" must be followed by "y",
+      // "s" by "k" or "e", and so on; most letters in prose stop here.
+      const c1 = text.charCodeAt(i + 1);
+      const plausible =
+        c === 101
+          ? c1 === 121
+          : c === 115
+            ? c1 === 107 || c1 === 101
+            : c === 114
+              ? c1 === 107
+              : c === 103
+                ? c1 === 104 || c1 === 105
+                : c === 120
+                  ? c1 === 111 || c1 === 97
+                  : c === 119
+                    ? c1 === 104
+                    : c === 65
+                      ? c1 === 75 || c1 === 83
+                      : c === 83
+                        ? c1 === 101 || c1 === 69
+                        : true;
+      if (!plausible) {
+        i++;
+        continue;
+      }
+      const trigger = findWordTrigger(text, i, c);
+      if (trigger === undefined) {
+        i++;
+        continue;
+      }
+      s.reach = p + trigger.length;
+      next = onWord(s, p, trigger);
+    }
     if (spans !== null) spans.push(s.lo, s.reach);
-    re.lastIndex = next > p ? next : p + 1;
+    i = next > i ? next : i + 1;
   }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,6 +348,25 @@ function onDigit(s: Scan, p: number): number {
       while (isWordCode(code(s, i)) && i - p < TOKEN_MAX) i++;
       touch(s, i + 1);
       return i;
+    }
+  }
+  // Most numbers in text are short and alone ("10:42", "5pm", "$1,249.99"): no format has fewer
+  // than four digits, so a run that ends that early is skipped without building anything.
+  let q = p;
+  let total = 0;
+  for (;;) {
+    while (isDigitCode(code(s, q)) && total < 4) {
+      q++;
+      total++;
+    }
+    if (total >= 4) break;
+    let j = q;
+    while (j - q < 3 && isRunSep(code(s, j))) j++;
+    if (j > q && isDigitCode(code(s, j))) q = j;
+    else {
+      touch(s, j + 2);
+      if (code(s, p - 1) !== 43) return q;
+      break;
     }
   }
   const run = collectRun(s, p);
@@ -528,8 +687,13 @@ function tryIpv6(s: Scan, start: number): number {
   const pre = code(s, start - 1);
   if (isWordCode(pre) || pre === 46 || pre === 58) return -1;
   let i = start;
-  while (isV6Char(code(s, i)) && i - start <= 46) i++;
+  let colonCount = 0;
+  for (let c = code(s, i); isV6Char(c) && i - start <= 46; c = code(s, ++i)) {
+    if (c === 58) colonCount++;
+  }
   touch(s, i + 1);
+  // "10:42", "Note:": fewer than two colons is never an IPv6 address.
+  if (colonCount < 2) return -1;
   let end = i;
   // A sentence may end right after the address.
   while (end > start && code(s, end - 1) === 46) end--;
@@ -747,8 +911,7 @@ function onWord(s: Scan, p: number, trigger: string): number {
     }
     return p + 1;
   }
-  if (trigger.length === 6) return onSecretCue(s, p);
-  return onUnderscoreToken(s, p);
+  return onSecretCue(s, p);
 }
 
 function onPem(s: Scan, p: number): number {

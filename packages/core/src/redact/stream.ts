@@ -13,6 +13,11 @@ export interface RedactionStreamOptions extends RedactOptions {
   readonly maxHoldBack?: number | undefined;
   /** A redactor made by {@link createRedactor}, to share keys and a vault with other calls. */
   readonly redactor?: Redactor | undefined;
+  /**
+   * Characters to collect before scanning again (default 128). Smaller releases text sooner;
+   * larger costs less per character. Token-sized chunks are scanned once per batch, not per token.
+   */
+  readonly batchSize?: number | undefined;
 }
 
 /** Incremental redaction state: push text, get the part that is final. */
@@ -46,8 +51,15 @@ export function createIncrementalRedactor(
   if (!Number.isInteger(maxHold) || maxHold < 1024) {
     throw new TypeError('createRedactionStream: maxHoldBack must be an integer >= 1024');
   }
+  const batch = options.batchSize ?? 128;
+  if (!Number.isInteger(batch) || batch < 1 || batch > maxHold) {
+    throw new TypeError(
+      'createRedactionStream: batchSize must be an integer between 1 and maxHoldBack',
+    );
+  }
   let buf = '';
   let ctx = 0;
+  let sinceScan = 0;
 
   const release = (final: boolean): string => {
     if (buf.length === ctx) return '';
@@ -67,21 +79,16 @@ export function createIncrementalRedactor(
     push(chunk) {
       if (chunk.length === 0) return '';
       buf += chunk;
-      // Only whitespace can end a releasable region; skip the scan until one arrives.
-      let hasSpace = false;
-      for (let i = chunk.length - 1; i >= 0; i--) {
-        if (isSpaceCode(chunk.charCodeAt(i))) {
-          hasSpace = true;
-          break;
-        }
-      }
-      if (!hasSpace && buf.length - ctx < maxHold) return '';
+      sinceScan += chunk.length;
+      if (sinceScan < batch) return '';
+      sinceScan = 0;
       return release(false);
     },
     end() {
       const out = release(true);
       buf = '';
       ctx = 0;
+      sinceScan = 0;
       return out;
     },
   };
@@ -95,38 +102,56 @@ function findCut(
   raw: readonly { start: number; end: number }[],
   maxHold: number,
 ): number {
-  // Open intervals (lo, hi) in which no cut may fall.
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let k = 0; k < spans.length; k += 2) {
-    lo.push(spans[k]!);
-    hi.push(spans[k + 1]!);
+  if (spans.length === 0 && raw.length === 0) {
+    // Nothing open: cut after the last whitespace.
+    for (let p = buf.length; p > ctx; p--) if (isSpaceCode(buf.charCodeAt(p - 1))) return p;
+    return forcedCut(buf, ctx, raw, maxHold);
   }
-  for (const e of raw) {
-    lo.push(e.start);
-    hi.push(e.end);
+  // Common case: the last whitespace is outside every span and entity.
+  const len = buf.length;
+  let w = len;
+  while (w > ctx && !isSpaceCode(buf.charCodeAt(w - 1))) w--;
+  if (w > ctx) {
+    let blocked = false;
+    for (let k = 0; k < spans.length && !blocked; k += 2)
+      blocked = spans[k]! < w && w < spans[k + 1]!;
+    for (let k = 0; k < raw.length && !blocked; k++) blocked = raw[k]!.start < w && w < raw[k]!.end;
+    if (!blocked) return w;
   }
-  const order = lo.map((_, k) => k).sort((a, b) => hi[b]! - hi[a]!);
-  let oi = 0;
-  let minLo = Number.POSITIVE_INFINITY;
-  let p = buf.length;
-  while (p > ctx) {
-    // minLo: the smallest start among intervals ending after p; if it is below p, every
-    // position in (minLo, p] is inside that interval.
-    while (oi < order.length && hi[order[oi]!]! > p) {
-      minLo = Math.min(minLo, lo[order[oi]!]!);
-      oi++;
+  // Each span or entity (lo, hi) forbids cuts at lo+1 .. hi-1. A difference array over the
+  // scanned region turns that into one pass, with no sorting.
+  const diff = new Int32Array(len - ctx + 2);
+  const block = (lo: number, hi: number): void => {
+    const a = Math.max(lo + 1, ctx) - ctx;
+    const b = Math.min(hi, len + 1) - ctx;
+    if (a < b) {
+      diff[a]! += 1;
+      diff[b]! -= 1;
     }
-    if (minLo < p) {
-      p = minLo;
-      continue;
-    }
-    if (isSpaceCode(buf.charCodeAt(p - 1))) return p;
-    p--;
+  };
+  for (let k = 0; k < spans.length; k += 2) block(spans[k]!, spans[k + 1]!);
+  for (const e of raw) block(e.start, e.end);
+  let open = 0;
+  let best = -1;
+  for (let p = ctx; p <= len; p++) {
+    open += diff[p - ctx]!;
+    if (open === 0 && p > ctx && isSpaceCode(buf.charCodeAt(p - 1))) best = p;
   }
+  if (best > 0) return best;
+  return forcedCut(buf, ctx, raw, maxHold);
+}
+
+/**
+ * No safe point: hold on while under `maxHold`; past it (adversarial input only), release all
+ * but a window for a value still being formed, never inside an entity found so far.
+ */
+function forcedCut(
+  buf: string,
+  ctx: number,
+  raw: readonly { start: number; end: number }[],
+  maxHold: number,
+): number {
   if (buf.length - ctx < maxHold) return ctx;
-  // Adversarial input kept every point open: release all but a window for a value still
-  // being formed, never inside an entity found so far.
   let q = buf.length - Math.min(4096, maxHold >> 1);
   for (let k = raw.length - 1; k >= 0; k--) {
     if (raw[k]!.start < q && raw[k]!.end > q) q = raw[k]!.start;

@@ -168,7 +168,8 @@ describe('Fernet (behaviour)', () => {
   it('refuses unpadded, mis-padded and version-changed tokens', async () => {
     const token = await fernetEncrypt('x', key);
     expect(token.endsWith('=')).toBe(true);
-    const unpadded = token.replace(/=+$/, '');
+    // Padding only ever sits at the end, so cutting at the first '=' removes exactly it.
+    const unpadded = token.slice(0, token.indexOf('='));
     expect(await fernetDecrypt(unpadded, key)).toMatchObject({
       error: { code: 'FERNET_MALFORMED' },
     });
@@ -199,7 +200,7 @@ describe('Fernet (behaviour)', () => {
 
   it('throws a fix-it message for a key that is not 32 bytes of url-safe base64', () => {
     expect(() => importFernetKey('short')).toThrow(/32 url-safe base64/);
-    expect(() => importFernetKey(key.replace(/=$/, ''))).toThrow(/32 url-safe base64/);
+    expect(() => importFernetKey(key.slice(0, -1))).toThrow(/32 url-safe base64/);
     expect(() => importFernetKey(new Uint8Array(16))).toThrow(/32 url-safe base64/);
   });
 });

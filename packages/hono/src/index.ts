@@ -36,15 +36,20 @@ function readNodeServerIp(c: HonoContextLike): string | undefined {
   return env?.incoming?.socket?.remoteAddress;
 }
 
+function hasAny(headers: Readonly<Record<string, string>>): boolean {
+  for (const _ in headers) return true;
+  return false;
+}
+
+// Hono never sends X-Powered-By itself, so there is nothing to remove; touching `res.headers`
+// only when there is something to write keeps @hono/node-server's fast response path.
 function writeHeaders(res: Response, headers: Readonly<Record<string, string>>): Response {
   try {
-    res.headers.delete('x-powered-by');
     for (const name in headers) res.headers.set(name, headers[name]!);
     return res;
   } catch {
     // Immutable headers (e.g. a Response from fetch): copy into a new Response.
     const copy = new Response(res.body, res);
-    copy.headers.delete('x-powered-by');
     for (const name in headers) copy.headers.set(name, headers[name]!);
     return copy;
   }
@@ -55,9 +60,11 @@ function writeHeaders(res: Response, headers: Readonly<Record<string, string>>):
  *
  * Allowed requests continue with `c.get('principal')` and `c.get('securityDecision')`;
  * denials are answered with the decision's status and `{"error":{"code","message"}}`.
- * Decision headers are written on every response. Rules may read the raw body (a clone of
- * the request, bounded by `bodyLimit`, 413 `BODY_TOO_LARGE` beyond), and the handler can
- * still call `c.req.json()`.
+ * Decision headers are written on every response. Rules may read the raw body (through
+ * Hono's body cache, or a bounded clone when the length is not declared; 413
+ * `BODY_TOO_LARGE` beyond `bodyLimit`), and the handler still calls `c.req.json()`,
+ * `c.req.text()` or `c.req.parseBody()` (not `c.req.raw.json()`, as with any Hono middleware
+ * that reads the body).
  *
  * @param security - the pipeline from `createSecurity` (use `security.with(rule)` per route).
  * @param options - body limit and how to find the peer address; validated once.
@@ -81,7 +88,12 @@ export function jafSec(
   const getIp = options?.getIp ?? readNodeServerIp;
 
   return async function jafSecMiddleware(c, next) {
-    const bridged = bridgeWebRequest(c.req.raw, { bodyLimit, ip: getIp(c) });
+    // Rules read the body through Hono's own body cache, which c.req.json() then reuses.
+    const bridged = bridgeWebRequest(c.req.raw, {
+      bodyLimit,
+      ip: getIp(c),
+      readBody: () => c.req.arrayBuffer(),
+    });
     const decision = await protectBridged(security, bridged);
     c.set('securityDecision', decision);
     if (!decision.allowed) {
@@ -90,6 +102,9 @@ export function jafSec(
     }
     c.set('principal', decision.principal);
     await next();
-    c.res = writeHeaders(c.res, decision.headers);
+    if (hasAny(decision.headers)) {
+      const res = writeHeaders(c.res, decision.headers);
+      if (res !== c.res) c.res = res;
+    }
   };
 }

@@ -169,6 +169,39 @@ describe('bridgeWebRequest', () => {
     await expect(bridged.request.body!()).rejects.toThrow('BODY_UNAVAILABLE');
   });
 
+  it("uses the framework's cached reader when the length is declared, and a clone otherwise", async () => {
+    let calls = 0;
+    const readBody = async () => {
+      calls++;
+      return new TextEncoder().encode('cached').buffer;
+    };
+    const declared = new Request('https://api.test/', {
+      method: 'POST',
+      headers: { 'content-length': '6' },
+      body: 'cached',
+    });
+    const viaCache = bridgeWebRequest(declared, { bodyLimit: 1024, readBody });
+    expect(new TextDecoder().decode(await viaCache.request.body!())).toBe('cached');
+    expect(calls).toBe(1);
+    const chunked = new Request('https://api.test/', { method: 'POST', body: 'streamed' });
+    const viaClone = bridgeWebRequest(chunked, { bodyLimit: 1024, readBody });
+    expect(new TextDecoder().decode(await viaClone.request.body!())).toBe('streamed');
+    expect(calls).toBe(1);
+  });
+
+  it('reports BODY_TOO_LARGE when the cached reader returns more than the limit', async () => {
+    const request = new Request('https://api.test/', {
+      method: 'POST',
+      headers: { 'content-length': '4' },
+      body: 'xxxx',
+    });
+    const bridged = bridgeWebRequest(request, {
+      bodyLimit: 8,
+      readBody: async () => new Uint8Array(64),
+    });
+    await expect(bridged.request.body!()).rejects.toThrow('BODY_TOO_LARGE');
+  });
+
   it('gives an empty body for a request without one', async () => {
     const bridged = bridgeWebRequest(new Request('https://api.test/'), { bodyLimit: 1 });
     expect((await bridged.request.body!()).byteLength).toBe(0);

@@ -328,12 +328,34 @@ export interface BridgeWebOptions {
   readonly bodyLimit: number;
   /** Peer address, when the platform exposes it (e.g. @hono/node-server's socket). */
   readonly ip?: string | undefined;
+  /**
+   * The framework's own cached body reader (e.g. Hono's `c.req.arrayBuffer()`, whose cache
+   * `c.req.json()` reuses), used instead of a clone when the declared Content-Length is within
+   * the limit. A body of unknown length is always read from a clone, bounded as it streams.
+   */
+  readonly readBody?: (() => Promise<ArrayBuffer | Uint8Array>) | undefined;
   readonly requestId?: string | undefined;
 }
 
-async function readWebBody(request: WebRequestLike, limit: number): Promise<BodyResult> {
+async function readWebBody(
+  request: WebRequestLike,
+  limit: number,
+  readBody: BridgeWebOptions['readBody'],
+): Promise<BodyResult> {
   const declared = declaredLength(request.headers);
   if (declared !== undefined && declared > limit) return { ok: false, code: 'BODY_TOO_LARGE' };
+  if (declared !== undefined && readBody) {
+    try {
+      const read = await readBody();
+      const bytes = read instanceof Uint8Array ? read : new Uint8Array(read);
+      // The declared length bounded the read; a body that lies about it still stops here.
+      return bytes.byteLength > limit
+        ? { ok: false, code: 'BODY_TOO_LARGE' }
+        : { ok: true, bytes: new Uint8Array(bytes) };
+    } catch {
+      return { ok: false, code: 'BODY_UNAVAILABLE' };
+    }
+  }
   if (request.bodyUsed) return { ok: false, code: 'BODY_UNAVAILABLE' };
   // A clone tees the stream: the application still reads the original, untouched.
   const stream = request.clone().body;
@@ -381,7 +403,7 @@ export function bridgeWebRequest(
   request: WebRequestLike,
   options: BridgeWebOptions,
 ): BridgedRequest {
-  const cached = createCachedBody(() => readWebBody(request, options.bodyLimit));
+  const cached = createCachedBody(() => readWebBody(request, options.bodyLimit, options.readBody));
   return {
     request: {
       method: request.method.toUpperCase(),

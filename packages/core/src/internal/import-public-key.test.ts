@@ -57,7 +57,8 @@ describe(`importPublicKey (${HASH_BACKEND})`, () => {
       } catch (error) {
         problem = error;
       }
-      expect(String(problem)).toMatch(new RegExp(`${alg} needs|cannot be imported`));
+      const message = String(problem);
+      expect(message.includes(`${alg} needs`) || message.includes('cannot be imported')).toBe(true);
     }
     let garbage: unknown;
     try {

@@ -63,6 +63,8 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     TOKEN_ALG_NOT_ALLOWED: e('authn_token_invalid', 'critical'),
     TOKEN_CRIT_UNSUPPORTED: e('authn_token_invalid', 'critical'),
     JWKS_UNAVAILABLE: SYS_FAIL,
+    // an outage, not a bad token: must not count towards a client's ban
+    TOKEN_REVOCATION_UNAVAILABLE: SYS_FAIL,
     // No credentials at all is an unauthorised request, not a failed login: it must not
     // count towards brute-force bans (a front end that forgot its token is not an attack).
     AUTH_MISSING: e('authz_fail', 'info'),

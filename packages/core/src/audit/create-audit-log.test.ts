@@ -89,6 +89,7 @@ describe('createAuditLog: events protect() emits', () => {
     ['authenticate', 'API_KEY_MALFORMED', 401, 'authn_login_fail', 'warn'],
     ['authenticate', 'API_KEY_EXPIRED', 401, 'authn_login_fail', 'warn'],
     ['authenticate', 'JWKS_UNAVAILABLE', 503, 'sys_rule_failed', 'critical'],
+    ['authenticate', 'TOKEN_REVOCATION_UNAVAILABLE', 503, 'sys_rule_failed', 'critical'],
     ['requirePermission', 'INSUFFICIENT_PERMISSIONS', 403, 'authz_fail', 'warn'],
     ['signature', 'SIGNATURE_MISMATCH', 401, 'authn_token_invalid', 'warn'],
     ['signature', 'SIGNATURE_EXPIRED', 401, 'authn_token_invalid', 'warn'],

@@ -241,47 +241,56 @@ export function createRedisRateLimitStore(
     get cacheHits() {
       return cacheHits;
     },
-    async consume(request: RateLimitStoreRequest): Promise<RateLimitStoreResponse> {
+    consume(request: RateLimitStoreRequest): Promise<RateLimitStoreResponse> {
       const key = toTaggedKey(prefix, request.key);
       if (cacheMax > 0) {
         const hit = blocked.get(key);
         if (hit) {
           if (hit.until > request.now && request.cost >= hit.cost) {
             cacheHits++;
-            return {
+            return Promise.resolve({
               allowed: false,
               remaining: 0,
               resetAt: hit.resetAt,
               retryAfterMs: Math.ceil(hit.until - request.now),
-            };
+            });
           }
           if (hit.until <= request.now) blocked.delete(key);
         }
       }
-      const reply = (await runner.run(
-        RATE_LIMIT_SCRIPT,
-        [key],
-        [
-          ALGORITHM[request.algorithm],
-          String(request.limit),
-          String(request.windowMs),
-          String(request.burst),
-          String(request.cost),
-          String(request.now),
-        ],
-      )) as [number, number, number, number];
-      const allowed = Number(reply[0]) === 1;
-      const retry = Number(reply[3]);
-      const result = {
-        allowed,
-        remaining: Number(reply[1]),
-        resetAt: Number(reply[2]),
-        retryAfterMs: retry < 0 ? Number.POSITIVE_INFINITY : retry,
-      };
-      if (cacheMax > 0 && !allowed && retry > 0) {
-        remember(key, { until: request.now + retry, cost: request.cost, resetAt: result.resetAt });
-      }
-      return result;
+      // No async function here: one promise per decision, the runner's.
+      return runner
+        .run(
+          RATE_LIMIT_SCRIPT,
+          [key],
+          [
+            ALGORITHM[request.algorithm],
+            String(request.limit),
+            String(request.windowMs),
+            String(request.burst),
+            String(request.cost),
+            String(request.now),
+          ],
+        )
+        .then((raw) => {
+          const reply = raw as [number, number, number, number];
+          const allowed = Number(reply[0]) === 1;
+          const retry = Number(reply[3]);
+          const result = {
+            allowed,
+            remaining: Number(reply[1]),
+            resetAt: Number(reply[2]),
+            retryAfterMs: retry < 0 ? Number.POSITIVE_INFINITY : retry,
+          };
+          if (cacheMax > 0 && !allowed && retry > 0) {
+            remember(key, {
+              until: request.now + retry,
+              cost: request.cost,
+              resetAt: result.resetAt,
+            });
+          }
+          return result;
+        });
     },
     async reset(key: string): Promise<void> {
       const tagged = toTaggedKey(prefix, key);

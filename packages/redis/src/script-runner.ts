@@ -78,28 +78,69 @@ export function createScriptRunner(client: RedisClientLike, timeoutMs: number): 
     );
   }
 
-  const attempt = (script: RedisScript, keys: string[], args: string[]): Promise<unknown> =>
-    evalsha(script, keys, args).catch((error: unknown) =>
-      isNoScript(error) ? evaluate(script, keys, args) : Promise.reject(error),
-    );
+  // Deadlines without a timer per call: every call has the same timeout, so deadlines
+  // come in order; one timer, armed for the oldest pending call, rejects what is overdue
+  // and re-arms for the next. A call that settles first is just marked done.
+  interface Pending {
+    readonly deadline: number;
+    reject: ((error: unknown) => void) | undefined;
+  }
+  const queue: Pending[] = [];
+  let head = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const sweep = (): void => {
+    timer = undefined;
+    const now = Date.now();
+    while (head < queue.length) {
+      const p = queue[head]!;
+      if (p.reject === undefined) {
+        head++;
+        continue;
+      }
+      if (p.deadline > now) break;
+      const reject = p.reject;
+      p.reject = undefined;
+      head++;
+      reject(new RedisTimeoutError(timeoutMs));
+    }
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    } else {
+      if (head > 1024) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      arm(queue[head]!.deadline - now);
+    }
+  };
+  const arm = (delay: number): void => {
+    timer = setTimeout(sweep, Math.max(1, delay));
+    // The deadline must not keep a process alive that has nothing else to do.
+    timer.unref?.();
+  };
 
   return {
     run(script, keys, args) {
-      const pending = attempt(script, keys, args);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new RedisTimeoutError(timeoutMs)), timeoutMs);
-        // The deadline must not keep a process alive that has nothing else to do.
-        timer.unref?.();
-        pending.then(
-          (value) => {
-            clearTimeout(timer);
-            resolve(value);
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        );
+        const pending: Pending = { deadline: Date.now() + timeoutMs, reject };
+        queue.push(pending);
+        if (timer === undefined) arm(timeoutMs);
+        const done = (value: unknown) => {
+          if (pending.reject === undefined) return; // timed out already: swallow the late reply
+          pending.reject = undefined;
+          resolve(value);
+        };
+        const failed = (error: unknown) => {
+          if (pending.reject === undefined) return;
+          pending.reject = undefined;
+          reject(error);
+        };
+        evalsha(script, keys, args).then(done, (error: unknown) => {
+          if (isNoScript(error)) evaluate(script, keys, args).then(done, failed);
+          else failed(error);
+        });
       });
     },
   };

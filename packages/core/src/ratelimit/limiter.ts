@@ -7,6 +7,7 @@ import type {
   RateLimitReason,
   RateLimitResult,
   RateLimitStore,
+  RateLimitStoreResponse,
 } from './types.js';
 
 /** Per-call options of a limiter. */
@@ -156,14 +157,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     });
   }
 
-  async function limitInStore(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
+  function limitInStore(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
     const now = call?.now ?? clock();
     const cost = call?.cost ?? 1;
     const bad = checkCost(cost, policy);
-    if (bad) return denyWithout(policy, bad, now);
-    let r: Awaited<ReturnType<RateLimitStore['consume']>>;
+    if (bad) return Promise.resolve(denyWithout(policy, bad, now));
+    let pending: Promise<RateLimitStoreResponse>;
     try {
-      r = await store.consume({
+      pending = store.consume({
         key: `${prefix}${key}`,
         algorithm: policy.algorithm,
         limit: policy.limit,
@@ -173,18 +174,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         now,
       });
     } catch {
-      return storeUnavailableResult(policy, failMode, now);
+      // A store that throws instead of rejecting is an outage all the same.
+      return Promise.resolve(storeUnavailableResult(policy, failMode, now));
     }
-    return {
-      allowed: r.allowed,
-      limit: policy.limit,
-      remaining: r.remaining,
-      resetAt: r.resetAt,
-      retryAfterMs: r.retryAfterMs,
-      reason: r.allowed ? 'within_limit' : 'rate_limited',
-      policy: policy.name,
-      windowMs: policy.windowMs,
-    };
+    return pending.then(
+      (r): RateLimitResult => ({
+        allowed: r.allowed,
+        limit: policy.limit,
+        remaining: r.remaining,
+        resetAt: r.resetAt,
+        retryAfterMs: r.retryAfterMs,
+        reason: r.allowed ? 'within_limit' : 'rate_limited',
+        policy: policy.name,
+        windowMs: policy.windowMs,
+      }),
+      () => storeUnavailableResult(policy, failMode, now),
+    );
   }
 
   return {

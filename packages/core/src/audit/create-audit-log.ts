@@ -1,5 +1,4 @@
-import { hash } from '#hash';
-import { encodeHex } from '../internal/bytes.js';
+import { hashHex } from '#hash';
 import { formatIp, groupIp, parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
 import { createObjectRedactor } from '../redact/redact-object.js';
@@ -128,26 +127,6 @@ export interface AuditLog {
   readonly lastHash: string | undefined;
   readonly stats: AuditLogStats;
 }
-
-// Every field an event can have, but `hash`, in sorted order (see write()).
-const SORTED_EVENT_KEYS = [
-  'app',
-  'client',
-  'code',
-  'details',
-  'level',
-  'method',
-  'outcome',
-  'path',
-  'prev',
-  'principal',
-  'requestId',
-  'rule',
-  'seq',
-  'status',
-  'timestamp',
-  'type',
-] as const;
 
 const LEVEL_RANK: Record<AuditLevel, number> = { info: 0, warn: 1, critical: 2 };
 
@@ -385,19 +364,29 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   function write(event: SecurityEvent): SecurityEvent {
     let out = event;
     if (chained) {
-      // Built with keys in sorted order, so the JSON text is already canonical.
-      const linked: Record<string, unknown> = {};
-      for (const key of SORTED_EVENT_KEYS) {
-        const v =
-          key === 'seq'
-            ? seq
-            : key === 'prev'
-              ? prev
-              : (event as unknown as Record<string, unknown>)[key];
-        if (v !== undefined) linked[key] = key === 'details' ? toCanonical(v) : v;
-      }
-      const h = encodeHex(hash('sha256', JSON.stringify(linked)));
-      out = { ...linked, hash: h } as unknown as SecurityEvent;
+      // One literal with the keys in sorted order: the JSON text is already canonical
+      // (undefined members are left out by JSON.stringify, as by the verifier), and a
+      // fixed-shape object is cheap to build and to copy.
+      const linked = {
+        app: event.app,
+        client: event.client,
+        code: event.code,
+        details: toCanonical(event.details) as SecurityEvent['details'],
+        level: event.level,
+        method: event.method,
+        outcome: event.outcome,
+        path: event.path,
+        prev,
+        principal: event.principal,
+        requestId: event.requestId,
+        rule: event.rule,
+        seq,
+        status: event.status,
+        timestamp: event.timestamp,
+        type: event.type,
+      };
+      const h = hashHex('sha256', JSON.stringify(linked));
+      out = { ...linked, hash: h };
       prev = h;
       lastHash = h;
       seq++;

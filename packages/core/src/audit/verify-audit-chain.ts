@@ -1,5 +1,4 @@
-import { hash } from '#hash';
-import { encodeHex } from '../internal/bytes.js';
+import { hashHex } from '#hash';
 import type { SecurityEvent } from './types.js';
 
 /** `prev` of the first event of a chain: 64 zeros. */
@@ -77,7 +76,7 @@ export function canonicalJson(value: unknown): string {
  */
 export function hashAuditEvent(event: SecurityEvent): string {
   const { hash: _ignored, ...rest } = event;
-  return encodeHex(hash('sha256', canonicalJson(rest)));
+  return hashHex('sha256', canonicalJson(rest));
 }
 
 /**

@@ -17,6 +17,14 @@ export function computeTypeMask(types: readonly PiiType[] | undefined): number {
   return mask;
 }
 
+/** Zero-width characters and fullwidth ASCII: what normalization removes or folds. */
+export const isNormalizedAway = (c: number): boolean =>
+  c === 0xad ||
+  (c >= 0x200b && c <= 0x200d) ||
+  c === 0x2060 ||
+  c === 0xfeff ||
+  (c >= 0xff01 && c <= 0xff5e);
+
 /**
  * Text with zero-width characters removed and fullwidth ASCII folded to ASCII (what NFKC does
  * to U+FF01..U+FF5E), plus the original index of every normalized character.
@@ -57,7 +65,11 @@ export function detectRaw(
   spans: number[] | null,
 ): RawEntity[] {
   const out: RawEntity[] = [];
-  if (scanText(text, from, mask, out, spans)) return out;
+  // The look-behind context before `from` is read too, so it decides normalization as well.
+  let contextNeedsIt = false;
+  for (let i = 0; i < from && !contextNeedsIt; i++)
+    contextNeedsIt = isNormalizedAway(text.charCodeAt(i));
+  if (!contextNeedsIt && scanText(text, from, mask, out, spans)) return out;
   const { norm, map } = normalizeForScan(text);
   out.length = 0;
   if (spans !== null) spans.length = 0;

@@ -60,16 +60,29 @@ export function createIncrementalRedactor(
   let buf = '';
   let ctx = 0;
   let sinceScan = 0;
+  const spanBuffer: number[] = [];
 
   const release = (final: boolean): string => {
     if (buf.length === ctx) return '';
-    const spans: number[] | null = final ? null : [];
+    // One spans array for the life of the redactor: releases happen often, allocations add up.
+    spanBuffer.length = 0;
+    const spans: number[] | null = final ? null : spanBuffer;
     const raw = detectRaw(buf, ctx, redactor.mask, spans);
     let cut = buf.length;
     if (!final) cut = findCut(buf, ctx, spans!, raw, maxHold);
     if (cut <= ctx) return '';
     const out = redactor.replaceRange(buf, ctx, cut, raw);
-    const keepFrom = Math.max(0, cut - LOOKBEHIND_MAX);
+    // Keep LOOKBEHIND_MAX characters that survive normalization (zero-width ones do not
+    // count), so handlers see the same context as in the whole text.
+    let keepFrom = cut;
+    for (
+      let kept = 0;
+      keepFrom > 0 && kept < LOOKBEHIND_MAX && cut - keepFrom < maxHold;
+      keepFrom--
+    ) {
+      const c = buf.charCodeAt(keepFrom - 1);
+      if (!(c === 0xad || (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff)) kept++;
+    }
     buf = buf.slice(keepFrom);
     ctx = cut - keepFrom;
     return out;

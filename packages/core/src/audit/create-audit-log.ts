@@ -177,6 +177,12 @@ interface ClientInfo {
   readonly key: string;
 }
 
+interface EmitContext {
+  readonly now: number;
+  readonly timestamp: string;
+  readonly client: ClientInfo | undefined;
+}
+
 /** The socket peer, canonical, grouped by /64 for IPv6 (the shield's default grouping). */
 function clientFromAddress(address: string | undefined): ClientInfo | undefined {
   if (address === undefined || address === '') return undefined;
@@ -417,12 +423,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     result: RuleResult,
     decision: Decision,
     request: SecurityRequest,
-    timestamp: string,
-    client: ClientInfo | undefined,
-    now: number,
+    context: () => EmitContext,
   ): void {
     const mapping = resolve(result);
     if (!mapping) return;
+    const { now, timestamp, client } = context();
     const outcome: AuditOutcome =
       result.conclusion === 'error'
         ? 'error'
@@ -458,11 +463,18 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
   const onDecision: DecisionListener = (decision, request) => {
     try {
-      const now = clock();
-      const timestamp = new Date(now).toISOString();
-      const client = clientOfRequest(request);
+      // Clock, timestamp and client address only once a result maps to an event: most
+      // allowed requests produce none and pay only the map lookups.
+      let ctx: EmitContext | undefined;
+      const context = (): EmitContext => {
+        if (!ctx) {
+          const now = clock();
+          ctx = { now, timestamp: new Date(now).toISOString(), client: clientOfRequest(request) };
+        }
+        return ctx;
+      };
       const results = decision.results;
-      for (const result of results) emitResult(result, decision, request, timestamp, client, now);
+      for (const result of results) emitResult(result, decision, request, context);
       // A refusal by protect() itself (an unparsable URL) has no rule result of its own.
       const last = results[results.length - 1];
       if (
@@ -479,9 +491,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
           },
           decision,
           request,
-          timestamp,
-          client,
-          now,
+          context,
         );
       }
     } catch {

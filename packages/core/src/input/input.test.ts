@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { createSecurity } from '../protect/create-security.js';
@@ -181,5 +182,57 @@ describe('validateBody rule', () => {
     const bad = await security.protect(request('{"content":"secret-value","type":"video"}'));
     expect(bad.code).toBe('BODY_SCHEMA_INVALID');
     expect(JSON.stringify(bad)).not.toContain('secret-value');
+  });
+});
+
+describe('properties', () => {
+  const pathChars = fc.constantFrom(
+    'a',
+    'b',
+    '.',
+    '/',
+    '\\',
+    '%',
+    '2',
+    'e',
+    ':',
+    '~',
+    '\u0000',
+    '\uff0e',
+    '\uff0f',
+    '\u2024',
+    ' ',
+  );
+  it('safeJoin never escapes the base and never keeps a ".." segment', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: pathChars, maxLength: 24 }), (p) => {
+        const r = safeJoin('/srv/base', p);
+        if (!r.ok) return;
+        expect(r.value.startsWith('/srv/base/')).toBe(true);
+        const rest = r.value.slice('/srv/base/'.length).split('/');
+        expect(rest.includes('..')).toBe(false);
+        expect(rest.includes('')).toBe(false);
+        expect(r.value.includes('\\')).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parseJsonWithLimits never throws and agrees with JSON.parse on what it accepts', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string()), (text) => {
+        const r = parseJsonWithLimits(enc.encode(text), { maxDepth: 1000 });
+        let parsed: unknown;
+        let valid = true;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          valid = false;
+        }
+        expect(r.ok).toBe(valid);
+        if (r.ok) expect(r.value).toEqual(parsed);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

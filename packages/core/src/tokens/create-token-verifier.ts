@@ -7,7 +7,7 @@ import { type ClaimPolicy, checkClaimTimes, checkStaticClaims } from './check-to
 import { parseJsonObject } from './parse-json-object.js';
 import { createJwksResolver, type JwksResolver, type RemoteJwksOptions } from './remote-jwks.js';
 import type { RevocationStore } from './revocation-store.js';
-import { type TokenFailure, tokenFailure } from './token-failures.js';
+import { settledTokenFailure, type TokenFailure, tokenFailure } from './token-failures.js';
 import {
   isAsymmetricAlgorithm,
   type PreparedVerificationKey,
@@ -114,6 +114,8 @@ interface PayloadEntry {
   readonly iat: number | undefined;
   /** The success result, built once per header it was seen with (no schema configured). */
   result: { readonly ok: true; readonly value: VerifiedToken } | undefined;
+  /** `result` as a settled promise (frozen, shared by every call that returns it). */
+  settled: Promise<{ readonly ok: true; readonly value: VerifiedToken }> | undefined;
   resultHeader: TokenHeader | undefined;
 }
 
@@ -275,6 +277,7 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
       nbf: claims.nbf as number | undefined,
       iat: claims.iat as number | undefined,
       result: undefined,
+      settled: undefined,
       resultHeader: undefined,
     };
     if (payloadCacheSize > 0) {
@@ -386,8 +389,8 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     if (code !== undefined) return tokenFailure(code);
 
     const claims = payload.claims;
-    let result: TokenResult<C>;
     if (schema !== undefined) {
+      let result: TokenResult<C>;
       try {
         const parsed = safeParse(schema, claims);
         if (!parsed.success) return tokenFailure('TOKEN_CLAIMS_INVALID');
@@ -395,18 +398,22 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
       } catch {
         return tokenFailure('TOKEN_CLAIMS_INVALID');
       }
-    } else {
-      // Same payload under the same header: the frozen result object is reused.
-      if (payload.resultHeader !== header || payload.result === undefined) {
-        payload.result = Object.freeze(ok(Object.freeze({ header, claims })));
-        payload.resultHeader = header;
+      if (revocation !== undefined && typeof claims.jti === 'string') {
+        return checkRevocation(revocation, claims.jti, now, result);
       }
-      result = payload.result as TokenResult<C>;
+      return result;
+    }
+    // Same payload under the same header: the frozen result, and its settled promise, are
+    // reused, so a repeated token costs no allocation here.
+    if (payload.resultHeader !== header || payload.result === undefined) {
+      payload.result = Object.freeze(ok(Object.freeze({ header, claims })));
+      payload.settled = Object.freeze(Promise.resolve(payload.result));
+      payload.resultHeader = header;
     }
     if (revocation !== undefined && typeof claims.jti === 'string') {
-      return checkRevocation(revocation, claims.jti, now, result);
+      return checkRevocation(revocation, claims.jti, now, payload.result as TokenResult<C>);
     }
-    return result;
+    return payload.settled as Promise<TokenResult<C>>;
   }
 
   function verifyPublic(
@@ -498,7 +505,8 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
 
   function verify(token: string, callOptions?: VerifyTokenCallOptions): Promise<TokenResult<C>> {
     const result = verifySync(token, callOptions);
-    return result instanceof Promise ? result : Promise.resolve(result);
+    if (result instanceof Promise) return result;
+    return result.ok ? Promise.resolve(result) : settledTokenFailure(result.error.code);
   }
 
   return {

@@ -36,3 +36,15 @@ const FAILURES = Object.fromEntries(
 
 /** The shared failure result for `code`. */
 export const tokenFailure = (code: TokenErrorCode): TokenFailure => FAILURES[code];
+
+// The same failures as settled promises, so an async refusal allocates nothing either.
+// Frozen, since every caller shares them.
+const SETTLED = Object.fromEntries(
+  Object.entries(FAILURES).map(([code, failure]) => [
+    code,
+    Object.freeze(Promise.resolve(failure)),
+  ]),
+) as unknown as Readonly<Record<TokenErrorCode, Promise<TokenFailure>>>;
+
+/** The shared settled promise of the failure result for `code`. */
+export const settledTokenFailure = (code: TokenErrorCode): Promise<TokenFailure> => SETTLED[code];

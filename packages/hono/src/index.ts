@@ -18,7 +18,7 @@ export interface SecurityVariables {
 
 /** The fields of a Hono context the middleware reads (structural). */
 export interface HonoContextLike {
-  readonly req: { readonly raw: Request };
+  readonly req: { readonly raw: Request; arrayBuffer(): Promise<ArrayBuffer> };
   readonly env?: unknown;
 }
 
@@ -34,6 +34,34 @@ export interface JafSecHonoOptions extends AdapterOptions {
 function readNodeServerIp(c: HonoContextLike): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress;
+}
+
+interface HonoBodyCache {
+  arrayBuffer?: Promise<ArrayBuffer>;
+  text?: Promise<string>;
+}
+
+// Reads the body into Hono's cache and also offers it as text, lazily: c.req.json() and
+// c.req.text() then decode the cached bytes instead of rebuilding a Response around them.
+function readThroughCache(c: HonoContextLike): Promise<ArrayBuffer> {
+  const req = c.req as { arrayBuffer(): Promise<ArrayBuffer>; bodyCache?: HonoBodyCache };
+  const bytes = req.arrayBuffer();
+  const cache = req.bodyCache;
+  if (cache && cache.text === undefined) {
+    let text: Promise<string> | undefined;
+    Object.defineProperty(cache, 'text', {
+      configurable: true,
+      enumerable: false,
+      get: () => {
+        text ??= bytes.then((b) => new TextDecoder().decode(b));
+        return text;
+      },
+      set: (value: Promise<string>) => {
+        text = value;
+      },
+    });
+  }
+  return bytes;
 }
 
 function hasAny(headers: Readonly<Record<string, string>>): boolean {
@@ -92,7 +120,7 @@ export function jafSec(
     const bridged = bridgeWebRequest(c.req.raw, {
       bodyLimit,
       ip: getIp(c),
-      readBody: () => c.req.arrayBuffer(),
+      readBody: () => readThroughCache(c),
     });
     const decision = await protectBridged(security, bridged);
     c.set('securityDecision', decision);

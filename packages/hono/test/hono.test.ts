@@ -30,6 +30,11 @@ function build(bodyLimit?: number) {
       seen: { ip: decision.state.ip, url: decision.state.url, method: decision.state.method },
     });
   });
+  app.post('/form', async (c) => {
+    const form = await c.req.parseBody();
+    return c.json({ form, raw: c.get('securityDecision').state.rawBody ?? null });
+  });
+  app.post('/text', async (c) => c.json({ text: await c.req.text() }));
   // A handler that returns a plain Response: decision headers must still be written.
   app.get('/plain', () => new Response('plain'));
   return app;
@@ -98,6 +103,21 @@ describe('jafSec (hono)', () => {
       raw: RAW_JSON,
       same: true,
     });
+  });
+
+  it('keeps c.req.parseBody() and c.req.text() working after a rule read the body', async () => {
+    const form = await fetch(`${base}/form`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-test-user': 'ada' },
+      body: 'a=1&b=%C3%A9',
+    });
+    expect(await form.json()).toEqual({ form: { a: '1', b: 'é' }, raw: 'a=1&b=%C3%A9' });
+    const text = await fetch(`${base}/text`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-test-user': 'ada' },
+      body: RAW_JSON,
+    });
+    expect(await text.json()).toEqual({ text: RAW_JSON });
   });
 
   it('answers 413 BODY_TOO_LARGE when the body exceeds bodyLimit', async () => {

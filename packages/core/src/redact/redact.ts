@@ -159,10 +159,25 @@ export interface Redactor {
   redact(text: string): string;
   /** The entities `redact` would replace. */
   detect(text: string): DetectedEntity[];
-  /** @internal Replaces the given entities (sorted, non-overlapping) within [from, to). */
+}
+
+/** What the streaming redactor needs from a redactor; kept off the public type. */
+interface RedactorInternals {
+  /** Replaces the given entities (sorted, non-overlapping) within [from, to). */
   replaceRange(text: string, from: number, to: number, entities: readonly RawEntity[]): string;
-  /** @internal Enabled type mask. */
+  /** Enabled type mask. */
   readonly mask: number;
+}
+
+const INTERNALS: unique symbol = Symbol('jaf-sec.redactor');
+
+/** The internals of a redactor made by {@link createRedactor}; throws for any other object. */
+export function getRedactorInternals(redactor: Redactor): RedactorInternals {
+  const internals = (redactor as Redactor & { [INTERNALS]?: RedactorInternals })[INTERNALS];
+  if (internals === undefined) {
+    throw new TypeError('redact: pass a redactor made by createRedactor()');
+  }
+  return internals;
 }
 
 /**
@@ -241,9 +256,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return out + text.slice(at, to);
   };
 
-  return {
-    mask,
-    replaceRange,
+  const internals: RedactorInternals = { mask, replaceRange };
+  const redactor: Redactor & { [INTERNALS]: RedactorInternals } = {
+    [INTERNALS]: internals,
     redact(text) {
       const raw = detectRaw(text, 0, mask, null);
       return raw.length === 0 ? text : replaceRange(text, 0, text.length, raw);
@@ -257,6 +272,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       }));
     },
   };
+  return redactor;
 }
 
 /**

@@ -109,6 +109,13 @@ describe('streaming redactor', () => {
     expect(200 * 23 - out.length).toBeLessThanOrEqual(128 + 23);
   });
 
+  it('refuses a redactor that createRedactor did not make, and options out of range', () => {
+    const fake = { redact: (t: string) => t, detect: () => [] };
+    expect(() => createIncrementalRedactor({ redactor: fake })).toThrow(/createRedactor/);
+    expect(() => createIncrementalRedactor({ batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => createIncrementalRedactor({ maxHoldBack: 10 })).toThrow(/maxHoldBack/);
+  });
+
   it('works as a TransformStream', async () => {
     const source = new ReadableStream<string>({
       start(c) {

@@ -1,5 +1,10 @@
 import { detectRaw } from './detect.js';
-import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
+import {
+  createRedactor,
+  getRedactorInternals,
+  type RedactOptions,
+  type Redactor,
+} from './redact.js';
 import { LOOKBEHIND_MAX } from './scanner.js';
 
 /** Options of {@link createRedactionStream}. */
@@ -46,7 +51,7 @@ const isSpaceCode = (c: number): boolean => c === 32 || c === 10 || c === 9 || c
 export function createIncrementalRedactor(
   options: RedactionStreamOptions = {},
 ): IncrementalRedactor {
-  const redactor = options.redactor ?? createRedactor(options);
+  const redactor = getRedactorInternals(options.redactor ?? createRedactor(options));
   const maxHold = options.maxHoldBack ?? 65_536;
   if (!Number.isInteger(maxHold) || maxHold < 1024) {
     throw new TypeError('createRedactionStream: maxHoldBack must be an integer >= 1024');

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type SecurityEvent, verifyAuditChain } from '@jaf-sec/core/audit';
 import { decodeConfigSecret, loadSecurityConfig } from '@jaf-sec/core/config';
 import { createApiKeyHasher, generateApiKey } from '@jaf-sec/core/keys';
 import { GRADES, gradeSecurityHeaders, type HeaderGrade } from './grade-headers.js';
@@ -42,6 +43,8 @@ Commands:
       --min-grade <grade>      Lowest passing grade: A+, A, B, C, D, F (default B)
       --timeout-ms <n>         Give up after n milliseconds (default 10000)
       --json                   Machine-readable output
+  verify-audit <file>          Check a hash-chained audit log (JSON lines) for edits and gaps
+      --last-hash <hex>        The last hash kept elsewhere, to detect removal at the end
 
 Exit codes: 0 ok, 1 check failed, 2 bad usage or input, 3 network error.
 `;
@@ -293,6 +296,47 @@ async function auditHeaders(args: string[], io: CliIo): Promise<number> {
   return passed ? EXIT.OK : EXIT.CHECK_FAILED;
 }
 
+async function verifyAudit(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { 'last-hash': { type: 'string' } });
+  if (positionals.length !== 1)
+    throw new UsageError(
+      'verify-audit: give exactly one file, e.g. jaf-sec verify-audit security.log',
+    );
+  const file = positionals[0]!;
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch (error) {
+    throw new UsageError(
+      `verify-audit: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const events: SecurityEvent[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    try {
+      events.push(JSON.parse(line) as SecurityEvent);
+    } catch {
+      io.stderr(`FAIL: ${file}:${i + 1} is not JSON: the log was damaged or edited by hand.\n`);
+      return EXIT.CHECK_FAILED;
+    }
+  }
+  const lastHash = values['last-hash'] as string | undefined;
+  const result = verifyAuditChain(events, lastHash === undefined ? {} : { lastHash });
+  if (result.ok) {
+    io.stdout(
+      `OK: ${result.value.count} events, chain intact; last hash ${result.value.lastHash}\n`,
+    );
+    return EXIT.OK;
+  }
+  io.stderr(
+    `FAIL: ${result.error.code} at event ${result.error.index + 1} of ${events.length}: ${result.error.message}\n`,
+  );
+  return EXIT.CHECK_FAILED;
+}
+
 /**
  * Runs `jaf-sec` with the given arguments and returns the exit code.
  *
@@ -318,6 +362,8 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
         return await checkConfig(rest, full);
       case 'audit-headers':
         return await auditHeaders(rest, full);
+      case 'verify-audit':
+        return await verifyAudit(rest, full);
       case 'help':
       case '--help':
       case '-h':

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAuditLog, createJsonLinesSink } from '@jaf-sec/core/audit';
 import { decodeConfigSecret } from '@jaf-sec/core/config';
 import { hashApiKey, parseApiKey } from '@jaf-sec/core/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -273,5 +274,54 @@ describe('jaf-sec audit-headers', () => {
     const refused = await run(['audit-headers', `http://127.0.0.1:${port}/`]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/could not fetch .*ECONNREFUSED/);
+  });
+});
+
+describe('jaf-sec verify-audit', () => {
+  async function writeLog(name: string, edit?: (lines: string[]) => string[]) {
+    let text = '';
+    const audit = createAuditLog({
+      sink: createJsonLinesSink({ write: (s: string) => (text += s) }),
+      clock: () => Date.UTC(2026, 0, 1),
+      chain: true,
+    });
+    for (let i = 0; i < 4; i++) audit.record('authn_login_fail', { principal: `u${i}` });
+    const lines = text.trim().split('\n');
+    const file = join(dir, name);
+    await writeFile(file, `${(edit ? edit(lines) : lines).join('\n')}\n`);
+    return { file, lastHash: audit.lastHash! };
+  }
+
+  it('passes an intact log and exits 0', async () => {
+    const { file, lastHash } = await writeLog('ok.log');
+    const r = await run(['verify-audit', file, '--last-hash', lastHash]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`OK: 4 events, chain intact; last hash ${lastHash}\n`);
+  });
+
+  it('finds an edited, a removed and a truncated log, exit 1', async () => {
+    const edited = await writeLog('edited.log', (l) =>
+      l.map((x, i) => (i === 1 ? x.replace('"u1"', '"admin"') : x)),
+    );
+    const r1 = await run(['verify-audit', edited.file]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain('FAIL: AUDIT_EVENT_ALTERED at event 2 of 4');
+    const removed = await writeLog('removed.log', (l) => [l[0]!, l[2]!, l[3]!]);
+    expect((await run(['verify-audit', removed.file])).stderr).toContain(
+      'FAIL: AUDIT_CHAIN_BROKEN at event 2 of 3',
+    );
+    const cut = await writeLog('cut.log', (l) => l.slice(0, 3));
+    const r3 = await run(['verify-audit', cut.file, '--last-hash', cut.lastHash]);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toContain('AUDIT_CHAIN_TRUNCATED');
+    const garbage = await writeLog('garbage.log', (l) => [l[0]!, 'not json', ...l.slice(1)]);
+    expect((await run(['verify-audit', garbage.file])).stderr).toContain(
+      'garbage.log:2 is not JSON',
+    );
+  });
+
+  it('exits 2 without a readable file', async () => {
+    expect((await run(['verify-audit'])).code).toBe(2);
+    expect((await run(['verify-audit', join(dir, 'missing.log')])).stderr).toMatch(/ENOENT/);
   });
 });

@@ -80,6 +80,22 @@ describe('createTokenIssuer', () => {
     expect(b.jti).not.toBe(a.jti);
   });
 
+  it('gives every token its own jti, drawing randomness 256 tokens at a time', async () => {
+    let calls = 0;
+    const issuer = createTokenIssuer({
+      key: { alg: 'HS256', secret: SECRET_32 },
+      random: (n) => {
+        calls++;
+        return crypto.getRandomValues(new Uint8Array(n));
+      },
+    });
+    const seen = new Set<string>();
+    for (let i = 0; i < 600; i++)
+      seen.add(part(await issuer.issue({}, { now: NOW }), 1).jti as string);
+    expect(seen.size).toBe(600);
+    expect(calls).toBe(3);
+  });
+
   it('leaves jti out when asked and uses the injected clock', async () => {
     const issuer = createTokenIssuer({
       key: { alg: 'HS256', secret: SECRET_32 },
@@ -132,7 +148,7 @@ describe('createTokenIssuer', () => {
       key: { alg: 'HS256', secret: SECRET_32 },
       issuer: 'iss-default',
       audience: 'aud-default',
-      random: () => new Uint8Array(16),
+      random: (n) => new Uint8Array(n),
     });
     const keys = fc.constantFrom('iss', 'aud', 'exp', 'iat', 'jti', 'sub', 'permissions', 'x', 'é');
     await fc.assert(
@@ -147,7 +163,7 @@ describe('createTokenIssuer', () => {
               aud: 'aud-default',
               iat: NOW_S,
               exp: NOW_S + 3600,
-              jti: 'AAAAAAAAAAAAAAAAAAAAAA',
+              jti: 'AAAAAAAAAAAAAAAAAAAAAA', // all-zero randomness
               ...claims,
             }),
           ),

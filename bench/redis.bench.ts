@@ -131,7 +131,7 @@ const seqRows = await compare(
   'Redis limiter: one decision awaited at a time (latency-bound)',
   sequential,
   {
-    rounds: 9,
+    rounds: 15,
     targetMs: 60,
   },
 );
@@ -158,7 +158,7 @@ const parRows = await compare(
   `Redis limiter: ${BATCH} decisions in flight (one row = ${BATCH} decisions)`,
   parallel,
   {
-    rounds: 9,
+    rounds: 15,
     targetMs: 80,
   },
 );

@@ -8,6 +8,7 @@ import {
   createScriptRunner,
   defineScript,
   type RedisClientLike,
+  type RedisScript,
   type ScriptRunner,
 } from './script-runner.js';
 
@@ -16,8 +17,10 @@ import {
 // expiresAt and the TTL's deadline as packed doubles) whose TTL runs at most a window past
 // the instant the state would equal a fresh one, so Redis memory stays bounded.
 // Replies are integers: {allowed, remaining, resetAt, retryAfterMs (-1 = never)}.
-const RATE_LIMIT_LUA = `
-local alg = tonumber(ARGV[1])
+
+// Shared head: parse arguments and load the state. (ARGV[1] names the algorithm for
+// MONITOR readers; each algorithm has its own script.)
+const LUA_HEAD = `
 local limit = tonumber(ARGV[2])
 local w = tonumber(ARGV[3])
 local burst = tonumber(ARGV[4])
@@ -40,101 +43,108 @@ if raw then
   end
 end
 local allowed, remaining, resetAt, retry, expiresAt = 0, 0, 0, 0, 0
-if alg == 0 then
-  local rate = limit / w
-  local tokens, t = burst, now
-  if not fresh then
-    tokens, t = a, b
-    if now > t then
-      tokens = math.min(burst, tokens + (now - t) * rate)
-      t = now
-    end
+`;
+
+// One body per algorithm, so a decision runs only its own arithmetic.
+const LUA_TOKEN_BUCKET = `local rate = limit / w
+local tokens, t = burst, now
+if not fresh then
+  tokens, t = a, b
+  if now > t then
+    tokens = math.min(burst, tokens + (now - t) * rate)
+    t = now
   end
-  if cost <= tokens + EPS then
-    tokens = math.max(0, tokens - cost)
-    allowed = 1
-  elseif cost > burst then
-    retry = -1
-  else
-    retry = math.ceil((cost - tokens) / rate)
-  end
-  a, b = tokens, t
-  remaining = math.floor(tokens + EPS)
-  resetAt = t + math.ceil((burst - tokens) / rate)
-  expiresAt = resetAt
-elseif alg == 1 then
-  local interval = w / limit
-  local span = burst * interval
-  local tat, seen = now, now
-  if not fresh then
-    tat = a
-    seen = math.max(b, now)
-  end
-  local base = math.max(tat, seen)
-  local nxt = base + cost * interval
-  local allowAt = nxt - span
-  if allowAt <= seen + EPS then
-    tat = nxt
-    allowed = 1
-  else
-    tat = base
-    if cost > burst then retry = -1 else retry = math.ceil(allowAt - seen) end
-  end
-  a, b = tat, seen
-  local left = (span - (tat - seen)) / interval
-  if left <= 0 then remaining = 0 else remaining = math.floor(left + EPS) end
-  resetAt = math.ceil(math.max(tat, seen))
-  expiresAt = resetAt
-elseif alg == 2 then
-  local current = math.floor(now / w) * w
-  local start, count = current, 0
-  if (not fresh) and a >= current then
-    start, count = a, b
-  end
-  local finish = start + w
-  if count + cost <= limit then
-    count = count + cost
-    allowed = 1
-  elseif cost > limit then
-    retry = -1
-  else
-    retry = math.ceil(finish - math.max(now, start))
-  end
-  a, b = start, count
-  if limit - count > 0 then remaining = math.floor(limit - count) else remaining = 0 end
-  resetAt = finish
-  expiresAt = finish
-else
-  local current = math.floor(now / w) * w
-  local start, count, previous = current, 0, 0
-  if not fresh then
-    if a >= current then
-      start, count, previous = a, b, c
-    elseif a == current - w then
-      previous = b
-    end
-  end
-  local at = math.max(now, start)
-  local weight = (w - (at - start)) / w
-  local used = previous * weight + count
-  if used + cost <= limit + EPS then
-    count = count + cost
-    allowed = 1
-  elseif cost > limit then
-    retry = -1
-  else
-    local room = limit - count - cost
-    local waitUntil = start + w
-    if room >= 0 and previous > 0 then waitUntil = start + w - (room * w) / previous end
-    retry = math.max(1, math.ceil(waitUntil - at))
-  end
-  a, b, c = start, count, previous
-  local left = limit - (previous * weight + count)
-  if left <= 0 then remaining = 0 else remaining = math.floor(left + EPS) end
-  resetAt = start + w
-  expiresAt = start + 2 * w
 end
--- The key must outlive the state's expiry by a second of grace (so a clock that steps
+if cost <= tokens + EPS then
+  tokens = math.max(0, tokens - cost)
+  allowed = 1
+elseif cost > burst then
+  retry = -1
+else
+  retry = math.ceil((cost - tokens) / rate)
+end
+a, b = tokens, t
+remaining = math.floor(tokens + EPS)
+resetAt = t + math.ceil((burst - tokens) / rate)
+expiresAt = resetAt
+`;
+
+const LUA_GCRA = `local interval = w / limit
+local span = burst * interval
+local tat, seen = now, now
+if not fresh then
+  tat = a
+  seen = math.max(b, now)
+end
+local base = math.max(tat, seen)
+local nxt = base + cost * interval
+local allowAt = nxt - span
+if allowAt <= seen + EPS then
+  tat = nxt
+  allowed = 1
+else
+  tat = base
+  if cost > burst then retry = -1 else retry = math.ceil(allowAt - seen) end
+end
+a, b = tat, seen
+local left = (span - (tat - seen)) / interval
+if left <= 0 then remaining = 0 else remaining = math.floor(left + EPS) end
+resetAt = math.ceil(math.max(tat, seen))
+expiresAt = resetAt
+`;
+
+const LUA_FIXED_WINDOW = `local current = math.floor(now / w) * w
+local start, count = current, 0
+if (not fresh) and a >= current then
+  start, count = a, b
+end
+local finish = start + w
+if count + cost <= limit then
+  count = count + cost
+  allowed = 1
+elseif cost > limit then
+  retry = -1
+else
+  retry = math.ceil(finish - math.max(now, start))
+end
+a, b = start, count
+if limit - count > 0 then remaining = math.floor(limit - count) else remaining = 0 end
+resetAt = finish
+expiresAt = finish
+`;
+
+const LUA_SLIDING_WINDOW = `local current = math.floor(now / w) * w
+local start, count, previous = current, 0, 0
+if not fresh then
+  if a >= current then
+    start, count, previous = a, b, c
+  elseif a == current - w then
+    previous = b
+  end
+end
+local at = math.max(now, start)
+local weight = (w - (at - start)) / w
+local used = previous * weight + count
+if used + cost <= limit + EPS then
+  count = count + cost
+  allowed = 1
+elseif cost > limit then
+  retry = -1
+else
+  local room = limit - count - cost
+  local waitUntil = start + w
+  if room >= 0 and previous > 0 then waitUntil = start + w - (room * w) / previous end
+  retry = math.max(1, math.ceil(waitUntil - at))
+end
+a, b, c = start, count, previous
+local left = limit - (previous * weight + count)
+if left <= 0 then remaining = 0 else remaining = math.floor(left + EPS) end
+resetAt = start + w
+expiresAt = start + 2 * w
+`;
+
+// Shared tail: store the state (TTL bounded) and reply.
+const LUA_TAIL = `-- The key must outlive the state's expiry by a second of grace (so a clock that steps
 -- back still sees its clamp). When the TTL already covers that, overwrite the bytes in
 -- place and leave the TTL alone; otherwise set a TTL one window longer than needed, so it
 -- is renewed about once per window rather than on every decision.
@@ -147,7 +157,13 @@ end
 return {allowed, remaining, resetAt, retry}
 `;
 
-const RATE_LIMIT_SCRIPT = defineScript(RATE_LIMIT_LUA);
+const RATE_LIMIT_SCRIPTS: Readonly<Record<RateLimitAlgorithm, RedisScript>> = {
+  'token-bucket': defineScript(LUA_HEAD + LUA_TOKEN_BUCKET + LUA_TAIL),
+  gcra: defineScript(LUA_HEAD + LUA_GCRA + LUA_TAIL),
+  'fixed-window': defineScript(LUA_HEAD + LUA_FIXED_WINDOW + LUA_TAIL),
+  'sliding-window': defineScript(LUA_HEAD + LUA_SLIDING_WINDOW + LUA_TAIL),
+};
+
 const RESET_SCRIPT = defineScript(`return redis.call('DEL', KEYS[1])`);
 
 const ALGORITHM: Readonly<Record<RateLimitAlgorithm, string>> = {
@@ -261,7 +277,7 @@ export function createRedisRateLimitStore(
       // No async function here: one promise per decision, the runner's.
       return runner
         .run(
-          RATE_LIMIT_SCRIPT,
+          RATE_LIMIT_SCRIPTS[request.algorithm],
           [key],
           [
             ALGORITHM[request.algorithm],

@@ -13,6 +13,8 @@ export type ConfigIssueCode =
   | 'SECRET_LOW_ENTROPY'
   | 'SECRET_REUSED'
   | 'ENCRYPTION_KEY_LENGTH'
+  | 'KEY_ID_INVALID'
+  | 'KEY_ID_DUPLICATE'
   | 'BOOLEAN_INVALID'
   | 'INTEGER_INVALID'
   | 'INTEGER_OUT_OF_RANGE'
@@ -49,7 +51,14 @@ export function describeConfigIssue(
   received = '',
   expected = '',
 ): ConfigIssue {
-  const v = variable;
+  // Problems of one entry of a list (ENCRYPTION_PREVIOUS_KEYS) name the entry by its id.
+  const v =
+    expected &&
+    code !== 'INTEGER_INVALID' &&
+    code !== 'INTEGER_OUT_OF_RANGE' &&
+    code !== 'CORS_ORIGIN_INVALID'
+      ? `${variable} (key ${expected})`
+      : variable;
   const [message, fix] = ((): [string, string] => {
     switch (code) {
       case 'CONFIG_MISSING':
@@ -98,6 +107,16 @@ export function describeConfigIssue(
         return [
           `${v} decodes to ${received}; AES-256-GCM needs exactly 32 bytes.`,
           `Use 32 random bytes, encoded as hex: (64 digits), base64: or base64url:. ${KEYGEN}`,
+        ];
+      case 'KEY_ID_INVALID':
+        return [
+          `${v} has the key id "${received}", which is not 1-64 of A-Z a-z 0-9 . _ : -.`,
+          `Use an id of 1-64 characters from A-Z a-z 0-9 . _ : - such as 2026-01${variable === 'ENCRYPTION_PREVIOUS_KEYS' ? '; write each previous key as id=key, separated by commas (2025-01=base64url:...)' : ''}.`,
+        ];
+      case 'KEY_ID_DUPLICATE':
+        return [
+          `${v} uses the key id "${received}" twice (ENCRYPTION_KEY_ID counts too).`,
+          'Give every key its own id: envelopes name the key that sealed them.',
         ];
       case 'BOOLEAN_INVALID':
         return [

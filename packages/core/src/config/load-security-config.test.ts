@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createKeyring } from '../crypto/keyring.js';
 import { encodeBase64, encodeBase64Url, encodeHex } from '../internal/bytes.js';
 import type { ConfigIssue } from './config-issues.js';
 import { decodeConfigSecret } from './decode-config-secret.js';
@@ -82,6 +83,36 @@ describe('loadSecurityConfig: a good configuration', () => {
   it('accepts a long random raw-text JWT secret (its UTF-8 bytes are the key)', () => {
     const r = loadSecurityConfig({ ...good, JWT_SECRET_KEY: 'Vq8#zL2!rN5$wK9@tP3^yH7&mB4*cX6(' });
     expect(r.ok && r.value.jwt.secret?.encoding).toBe('raw');
+  });
+
+  it('builds a keyring from ENCRYPTION_KEY_ID and ENCRYPTION_PREVIOUS_KEYS, current first', async () => {
+    const r = loadSecurityConfig({
+      ...good,
+      ENCRYPTION_KEY_ID: '2026-01',
+      ENCRYPTION_PREVIOUS_KEYS: ` 2025-07=base64url:${encodeBase64Url(KEY_C.map((b) => b ^ 0x5a))}=, 2025-01=${encodeHex(KEY_A.map((b) => b ^ 0xa5))}`,
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.encryptionKeyring.primary).toBe('2026-01');
+    expect(r.value.encryptionKeyring.keys.map((k) => [k.id, k.key.length])).toEqual([
+      ['2026-01', 32],
+      ['2025-07', 32],
+      ['2025-01', 32],
+    ]);
+    expect(r.value.encryptionKeyring.keys[0]!.key).toEqual(KEY_B);
+    expect(r.value.describe()).toContain(
+      'ENCRYPTION_PREVIOUS_KEYS  = 2025-07=********,2025-01=********',
+    );
+    // The keyring opens what a keyring of the old key sealed.
+    const old = createKeyring({ keys: [r.value.encryptionKeyring.keys[2]!] });
+    const sealed = await old.encrypt(new TextEncoder().encode('hello'));
+    const opened = await createKeyring(r.value.encryptionKeyring).decrypt(sealed);
+    expect(opened.ok && new TextDecoder().decode(opened.value)).toBe('hello');
+    const none = loadSecurityConfig(good);
+    expect(none.ok && none.value.encryptionKeyring).toEqual({
+      primary: 'primary',
+      keys: [{ id: 'primary', key: KEY_B }],
+    });
   });
 
   it('only asks for the secrets listed in required', () => {
@@ -221,6 +252,48 @@ describe('loadSecurityConfig: every problem, all at once, each with a fix', () =
       'ENCRYPTION_KEY',
       /Not hex, base64 or base64url/,
       /prefix|hex:/,
+    ],
+    [
+      'KEY_ID_INVALID',
+      { ...good, ENCRYPTION_KEY_ID: 'key one' },
+      'ENCRYPTION_KEY_ID',
+      /key id "key one"/,
+      /A-Z a-z 0-9/,
+    ],
+    [
+      'KEY_ID_INVALID',
+      { ...good, ENCRYPTION_PREVIOUS_KEYS: `hex:${encodeHex(KEY_C)}` },
+      'ENCRYPTION_PREVIOUS_KEYS',
+      /missing: write id=key/,
+      /id=key/,
+    ],
+    [
+      'KEY_ID_DUPLICATE',
+      { ...good, ENCRYPTION_PREVIOUS_KEYS: `primary=hex:${encodeHex(KEY_C)}` },
+      'ENCRYPTION_PREVIOUS_KEYS',
+      /"primary" twice/,
+      /its own id/,
+    ],
+    [
+      'KEY_ID_DUPLICATE',
+      { ...good, ENCRYPTION_PREVIOUS_KEYS: `a=hex:${encodeHex(KEY_C)},a=hex:${encodeHex(KEY_A)}` },
+      'ENCRYPTION_PREVIOUS_KEYS',
+      /"a" twice/,
+      /its own id/,
+    ],
+    [
+      'ENCRYPTION_KEY_LENGTH',
+      { ...good, ENCRYPTION_PREVIOUS_KEYS: `old=hex:${encodeHex(KEY_C.subarray(0, 16))}` },
+      'ENCRYPTION_PREVIOUS_KEYS',
+      /^ENCRYPTION_PREVIOUS_KEYS \(key old\) decodes to 16 bytes/,
+      /32 random bytes/,
+    ],
+    [
+      'SECRET_REUSED',
+      { ...good, ENCRYPTION_PREVIOUS_KEYS: `old=${good.ENCRYPTION_KEY}` },
+      'ENCRYPTION_PREVIOUS_KEYS',
+      /same value as ENCRYPTION_KEY \(id old\)/,
+      /own secret/,
     ],
     [
       'BOOLEAN_INVALID',

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isValidKeyId } from '../crypto/keyring.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import { type ConfigIssue, type ConfigIssueCode, describeConfigIssue } from './config-issues.js';
 import {
@@ -29,6 +30,16 @@ export interface SecurityConfig {
   };
   /** `ENCRYPTION_KEY`: exactly 32 bytes (AES-256-GCM). */
   readonly encryptionKey: ConfigSecret | undefined;
+  /**
+   * Every encryption key with its id, current first, ready for
+   * `createKeyring({ keys, primary })`: `ENCRYPTION_KEY` under `ENCRYPTION_KEY_ID` (default
+   * `primary`), then `ENCRYPTION_PREVIOUS_KEYS` (still decrypt, never seal). Empty when no
+   * `ENCRYPTION_KEY` is set.
+   */
+  readonly encryptionKeyring: {
+    readonly primary: string;
+    readonly keys: readonly { readonly id: string; readonly key: Uint8Array }[];
+  };
   /** `API_KEY_PEPPER`: the HMAC key API keys are hashed with. */
   readonly apiKeyPepper: ConfigSecret | undefined;
   readonly rateLimit: {
@@ -154,6 +165,45 @@ function encryptionKey(value: string): ConfigSecret | { problems: Problem[] } {
   return problems.length > 0 ? { problems } : { bytes, encoding };
 }
 
+function keyId(value: string): string | { problems: Problem[] } {
+  const id = value.trim();
+  return isValidKeyId(id) ? id : { problems: [['KEY_ID_INVALID', value.slice(0, 70)]] };
+}
+
+interface PreviousKey {
+  readonly id: string;
+  readonly secret: ConfigSecret;
+}
+function previousKeys(value: string): PreviousKey[] | { problems: Problem[] } {
+  const problems: Problem[] = [];
+  const out: PreviousKey[] = [];
+  const seen = new Set<string>();
+  for (const raw of value.split(',')) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    // `id=value`: the first '=' separates, since base64 values may end in '='.
+    const eq = entry.indexOf('=');
+    const id = eq === -1 ? '' : entry.slice(0, eq).trim();
+    if (!isValidKeyId(id)) {
+      problems.push(['KEY_ID_INVALID', eq === -1 ? '(missing: write id=key)' : id.slice(0, 70)]);
+      continue;
+    }
+    if (seen.has(id)) {
+      problems.push(['KEY_ID_DUPLICATE', id]);
+      continue;
+    }
+    seen.add(id);
+    const key = encryptionKey(entry.slice(eq + 1).trim());
+    if ('problems' in key) {
+      // The key's own problems, named by its id (never its value).
+      for (const [code, received] of key.problems) problems.push([code, received, id]);
+      continue;
+    }
+    out.push({ id, secret: key });
+  }
+  return problems.length > 0 ? { problems } : out;
+}
+
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 function boolean(value: string): boolean | { problems: Problem[] } {
@@ -259,6 +309,8 @@ const FIELDS = {
   JWT_SECRET_KEY: field(signingSecret),
   JWT_EXPIRY_SECONDS: field(integer(60, 86_400)),
   ENCRYPTION_KEY: field(encryptionKey),
+  ENCRYPTION_KEY_ID: field(keyId),
+  ENCRYPTION_PREVIOUS_KEYS: field(previousKeys),
   API_KEY_PEPPER: field(signingSecret),
   RATE_LIMIT_ENABLED: field(boolean),
   MAX_REQUESTS_PER_MINUTE: field(integer(1, 1_000_000)),
@@ -288,7 +340,8 @@ const mask = (s: ConfigSecret | undefined) =>
  * every problem at once, each with how to fix it. Core never reads `process.env`: pass it
  * (or a parsed .env file, or Workers bindings) in.
  *
- * Variables: `JWT_SECRET_KEY`, `JWT_EXPIRY_SECONDS`, `ENCRYPTION_KEY`, `API_KEY_PEPPER`,
+ * Variables: `JWT_SECRET_KEY`, `JWT_EXPIRY_SECONDS`, `ENCRYPTION_KEY`, `ENCRYPTION_KEY_ID`,
+ * `ENCRYPTION_PREVIOUS_KEYS`, `API_KEY_PEPPER`,
  * `RATE_LIMIT_ENABLED`, `MAX_REQUESTS_PER_MINUTE`, `CORS_ORIGINS`, `CORS_CREDENTIALS`,
  * `SECURITY_HEADERS_ENABLED`, `CONTENT_FILTERING_ENABLED`, `SECURITY_LOGGING_ENABLED`,
  * `LOG_LEVEL` (see docs/config.md). Empty values count as unset.
@@ -359,6 +412,22 @@ export function loadSecurityConfig(
       }
     }
   }
+  const primaryId = parsed.ENCRYPTION_KEY_ID ?? 'primary';
+  for (const previous of parsed.ENCRYPTION_PREVIOUS_KEYS ?? []) {
+    if (previous.id === primaryId) {
+      issues.push(describeConfigIssue('ENCRYPTION_PREVIOUS_KEYS', 'KEY_ID_DUPLICATE', previous.id));
+    }
+    const current = parsed.ENCRYPTION_KEY;
+    if (current && timingSafeEqual(current.bytes, previous.secret.bytes)) {
+      issues.push(
+        describeConfigIssue(
+          'ENCRYPTION_PREVIOUS_KEYS',
+          'SECRET_REUSED',
+          `ENCRYPTION_KEY (id ${previous.id})`,
+        ),
+      );
+    }
+  }
   const credentials = parsed.CORS_CREDENTIALS ?? false;
   const cors = parsed.CORS_ORIGINS;
   if (cors?.origins.includes('*') && credentials) {
@@ -398,6 +467,9 @@ export function loadSecurityConfig(
     JWT_SECRET_KEY: mask(parsed.JWT_SECRET_KEY),
     JWT_EXPIRY_SECONDS: parsed.JWT_EXPIRY_SECONDS ?? 3600,
     ENCRYPTION_KEY: mask(parsed.ENCRYPTION_KEY),
+    ENCRYPTION_KEY_ID: primaryId,
+    ENCRYPTION_PREVIOUS_KEYS:
+      (parsed.ENCRYPTION_PREVIOUS_KEYS ?? []).map((k) => `${k.id}=********`).join(',') || '(none)',
     API_KEY_PEPPER: mask(parsed.API_KEY_PEPPER),
     RATE_LIMIT_ENABLED: parsed.RATE_LIMIT_ENABLED ?? true,
     MAX_REQUESTS_PER_MINUTE: parsed.MAX_REQUESTS_PER_MINUTE ?? 60,
@@ -416,6 +488,18 @@ export function loadSecurityConfig(
   const config: SecurityConfig = {
     jwt: { secret: parsed.JWT_SECRET_KEY, expirySeconds: view.JWT_EXPIRY_SECONDS },
     encryptionKey: parsed.ENCRYPTION_KEY,
+    encryptionKeyring: {
+      primary: primaryId,
+      keys: parsed.ENCRYPTION_KEY
+        ? [
+            { id: primaryId, key: parsed.ENCRYPTION_KEY.bytes },
+            ...(parsed.ENCRYPTION_PREVIOUS_KEYS ?? []).map((k) => ({
+              id: k.id,
+              key: k.secret.bytes,
+            })),
+          ]
+        : [],
+    },
     apiKeyPepper: parsed.API_KEY_PEPPER,
     rateLimit: {
       enabled: view.RATE_LIMIT_ENABLED,

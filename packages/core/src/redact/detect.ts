@@ -17,6 +17,12 @@ export function computeTypeMask(types: readonly PiiType[] | undefined): number {
   return mask;
 }
 
+/** In: whether the text before `from` is known to need no normalization. Out: whether it ran. */
+export interface ScanStatus {
+  contextClean: boolean;
+  normalized: boolean;
+}
+
 /** Zero-width characters and fullwidth ASCII: what normalization removes or folds. */
 export const isNormalizedAway = (c: number): boolean =>
   c === 0xad ||
@@ -63,13 +69,19 @@ export function detectRaw(
   from: number,
   mask: number,
   spans: number[] | null,
+  status?: ScanStatus,
 ): RawEntity[] {
   const out: RawEntity[] = [];
-  // The look-behind context before `from` is read too, so it decides normalization as well.
+  // The look-behind context before `from` is read too, so it decides normalization as well
+  // (a caller that knows the context is clean says so and skips the check).
   let contextNeedsIt = false;
-  for (let i = 0; i < from && !contextNeedsIt; i++)
-    contextNeedsIt = isNormalizedAway(text.charCodeAt(i));
+  if (status?.contextClean !== true) {
+    for (let i = 0; i < from && !contextNeedsIt; i++)
+      contextNeedsIt = isNormalizedAway(text.charCodeAt(i));
+  }
+  if (status) status.normalized = false;
   if (!contextNeedsIt && scanText(text, from, mask, out, spans)) return out;
+  if (status) status.normalized = true;
   const { norm, map } = normalizeForScan(text);
   out.length = 0;
   if (spans !== null) spans.length = 0;

@@ -1,4 +1,4 @@
-import { detectRaw } from './detect.js';
+import { detectRaw, type ScanStatus } from './detect.js';
 import {
   createRedactor,
   getRedactorInternals,
@@ -66,23 +66,28 @@ export function createIncrementalRedactor(
   let ctx = 0;
   let sinceScan = 0;
   const spanBuffer: number[] = [];
+  const status: ScanStatus = { contextClean: true, normalized: false };
 
   const release = (final: boolean): string => {
     if (buf.length === ctx) return '';
     // One spans array for the life of the redactor: releases happen often, allocations add up.
     spanBuffer.length = 0;
     const spans: number[] | null = final ? null : spanBuffer;
-    const raw = detectRaw(buf, ctx, redactor.mask, spans);
+    const raw = detectRaw(buf, ctx, redactor.mask, spans, status);
     let cut = buf.length;
     if (!final) cut = findCut(buf, ctx, spans!, raw, maxHold);
     if (cut <= ctx) return '';
     const out = redactor.replaceRange(buf, ctx, cut, raw);
     // Keep LOOKBEHIND_MAX characters that survive normalization (zero-width ones do not
     // count), so handlers see the same context as in the whole text.
-    let keepFrom = cut;
+    let keepFrom = Math.max(0, cut - LOOKBEHIND_MAX);
+    // Without normalization the buffer holds no zero-width character: the plain cut is right,
+    // and the next scan may skip checking its context.
+    status.contextClean = !status.normalized;
+    if (status.normalized) keepFrom = cut;
     for (
       let kept = 0;
-      keepFrom > 0 && kept < LOOKBEHIND_MAX && cut - keepFrom < maxHold;
+      status.normalized && keepFrom > 0 && kept < LOOKBEHIND_MAX && cut - keepFrom < maxHold;
       keepFrom--
     ) {
       const c = buf.charCodeAt(keepFrom - 1);
@@ -107,6 +112,7 @@ export function createIncrementalRedactor(
       buf = '';
       ctx = 0;
       sinceScan = 0;
+      status.contextClean = true;
       return out;
     },
   };

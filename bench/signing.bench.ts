@@ -17,6 +17,34 @@ import { type Candidate, compare, note, type Row, versionOf, writeSection } from
 const ratio = (rows: Row[], name: string): number => rows.find((r) => r.name === name)!.ratio;
 
 /**
+ * Cross-check in CPU time (process.cpuUsage), which other processes on a loaded machine do
+ * not inflate: 15 alternating blocks of `n` ops of the baseline and of ours, median ratio.
+ */
+async function cpuRatio(
+  label: string,
+  base: () => unknown,
+  ours: () => unknown,
+  n: number,
+): Promise<number> {
+  const cpu = async (fn: () => unknown): Promise<number> => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < n; i++) await fn();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n;
+  };
+  const ratios: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const b = await cpu(base);
+    ratios.push((await cpu(ours)) / b);
+  }
+  ratios.sort((a, b) => a - b);
+  note(
+    `CPU-time cross-check, ${label}: median of 15 alternating blocks **${ratios[7]!.toFixed(2)}x** (range ${ratios[0]!.toFixed(2)}-${ratios[14]!.toFixed(2)}x)\n`,
+  );
+  return ratios[7]!;
+}
+
+/**
  * Runs one comparison three times, rotating the candidates' order (the machine is shared,
  * and V8 tunes shared call sites for whichever candidate runs first), and returns each
  * candidate's median ratio to the baseline over the three runs.
@@ -40,9 +68,11 @@ async function rotated(
   return last.map((r) => ({ ...r, ratio: [...ratios.get(r.name)!].sort((a, b) => a - b)[1]! }));
 }
 const results: string[] = [];
-function target(label: string, value: number, limit: number): void {
+// Judged on CPU time when measured (robust on a shared machine); wall-clock shown beside it.
+function target(label: string, value: number, limit: number, cpu?: number): void {
+  const judged = cpu ?? value;
   results.push(
-    `- ${label}: **${value.toFixed(2)}x** (target <= ${limit}x) ${value <= limit ? 'met' : '**MISSED**'}`,
+    `- ${label}: wall **${value.toFixed(2)}x**${cpu === undefined ? '' : `, CPU **${cpu.toFixed(2)}x**`} (target <= ${limit}x) ${judged <= limit ? 'met' : '**MISSED**'}`,
   );
 }
 
@@ -65,7 +95,18 @@ for (const size of [64 * 1024, 1024 * 1024]) {
     ],
     { bytesPerOp: size },
   );
-  target(`createContentDigest ${label}`, ratio(rows, 'jaf-sec createContentDigest'), 1.1);
+  const cpuCreate = await cpuRatio(
+    `createContentDigest ${label}`,
+    byHand,
+    () => createContentDigest(body),
+    size > 65536 ? 25 : 400,
+  );
+  target(
+    `createContentDigest ${label}`,
+    ratio(rows, 'jaf-sec createContentDigest'),
+    1.1,
+    cpuCreate,
+  );
   const vrows = await rotated(
     `Content-Digest verify ${label}`,
     [
@@ -77,7 +118,18 @@ for (const size of [64 * 1024, 1024 * 1024]) {
     ],
     { bytesPerOp: size },
   );
-  target(`verifyContentDigest ${label}`, ratio(vrows, 'jaf-sec verifyContentDigest'), 1.1);
+  const cpuVerify = await cpuRatio(
+    `verifyContentDigest ${label}`,
+    () => createHash('sha256').update(body).digest('base64') === field.slice(9, -1),
+    () => verifyContentDigest(field, body),
+    size > 65536 ? 25 : 400,
+  );
+  target(
+    `verifyContentDigest ${label}`,
+    ratio(vrows, 'jaf-sec verifyContentDigest'),
+    1.1,
+    cpuVerify,
+  );
 }
 
 note(
@@ -115,8 +167,15 @@ for (const size of [1024, 1024 * 1024]) {
     ],
     { bytesPerOp: size },
   );
-  if (size > 65536) target(`verifyRequest ${label}`, ratio(rows, 'jaf-sec verifyRequest'), 1.1);
-  else
+  if (size > 65536) {
+    const cpu = await cpuRatio(
+      `verifyRequest ${label}`,
+      () => createHmac('sha256', secret).update(body).digest(),
+      () => verifier.verify(signed),
+      25,
+    );
+    target(`verifyRequest ${label}`, ratio(rows, 'jaf-sec verifyRequest'), 1.1, cpu);
+  } else
     results.push(
       `- verifyRequest ${label}: ${ratio(rows, 'jaf-sec verifyRequest').toFixed(2)}x the bare HMAC (fixed per-request parsing dominates at this size; no target)`,
     );

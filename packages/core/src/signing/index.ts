@@ -92,7 +92,13 @@ export type {
   WebhookHeaders,
   WebhookInput,
   WebhookSecret,
+  WebhookSigner,
   WebhookVerifier,
   WebhookVerifierOptions,
 } from './webhooks.js';
-export { createWebhookVerifier, signWebhook, verifyWebhook } from './webhooks.js';
+export {
+  createWebhookSigner,
+  createWebhookVerifier,
+  signWebhook,
+  verifyWebhook,
+} from './webhooks.js';

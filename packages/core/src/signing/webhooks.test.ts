@@ -1,7 +1,12 @@
 import v from '@vectors/standard-webhooks.json';
 import { describe, expect, it } from 'vitest';
 import { createMemoryNonceStore } from './nonce-store.js';
-import { createWebhookVerifier, signWebhook, verifyWebhook } from './webhooks.js';
+import {
+  createWebhookSigner,
+  createWebhookVerifier,
+  signWebhook,
+  verifyWebhook,
+} from './webhooks.js';
 
 interface Vec {
   id: string;
@@ -169,6 +174,14 @@ describe('webhook verification details', () => {
       secret,
     );
     expect(a).toEqual(b);
+  });
+
+  it('a prepared signer gives the same headers as the one-shot function', () => {
+    const signer = createWebhookSigner(secret);
+    const input = { id: fixed.msg_id!, timestamp: fixed.timestamp!, payload: fixed.payload! };
+    expect(signer.sign(input)).toEqual(signWebhook(input, secret));
+    expect(signer.sign(input)['webhook-signature']).toBe(fixed.expected_signature);
+    expect(() => signer.sign({ ...input, timestamp: 1.5 })).toThrow(TypeError);
   });
 
   it('refuses a short secret and an id with a dot', () => {

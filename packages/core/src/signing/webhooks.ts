@@ -136,8 +136,65 @@ function toSeconds(timestamp: number | Date, where: string): number {
   return seconds;
 }
 
+/** A prepared webhook signer: secrets decoded and keyed once. */
+export interface WebhookSigner {
+  /**
+   * Signs one webhook.
+   *
+   * @throws TypeError on a bad id or timestamp (caller errors).
+   */
+  sign(input: SignWebhookInput): WebhookHeaders;
+}
+
 /**
- * Signs a webhook for sending (Standard Webhooks).
+ * Creates a Standard Webhooks signer for a sender that signs many messages: the secrets
+ * are decoded and keyed once here.
+ *
+ * @param secret - one secret, or several to sign with each during a rotation.
+ * @returns a signer whose `sign({ id, timestamp, payload })` gives the three headers.
+ * @throws TypeError on a missing, malformed or short secret.
+ * @example
+ * ```ts
+ * const signer = createWebhookSigner(process.env.WEBHOOK_SECRET!);
+ * const headers = signer.sign({ id: 'msg_1', timestamp: new Date(), payload: body });
+ * ```
+ */
+export function createWebhookSigner(
+  secret: WebhookSecret | readonly WebhookSecret[],
+): WebhookSigner {
+  const keys = importSecrets(secret, 'createWebhookSigner');
+  return {
+    sign(input) {
+      const where = 'signWebhook';
+      const id = input?.id;
+      if (
+        typeof id !== 'string' ||
+        id.length === 0 ||
+        id.length > MAX_ID_LENGTH ||
+        id.includes('.')
+      ) {
+        throw new TypeError(
+          `${where}: id must be a non-empty string without "." (at most 256 characters).`,
+        );
+      }
+      const timestamp = toSeconds(input.timestamp, where);
+      const prefix = `${id}.${timestamp}.`;
+      let signatures = '';
+      for (const k of keys) {
+        signatures += `${signatures ? ' ' : ''}v1,${encodeBase64(k.signParts([prefix, input.payload]))}`;
+      }
+      return {
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatures,
+      };
+    },
+  };
+}
+
+/**
+ * Signs a webhook for sending (Standard Webhooks). One-shot form of
+ * {@link createWebhookSigner}, which a sender signing many messages should prefer.
  *
  * @param input - message id, timestamp, and the exact payload that will be sent.
  * @param secret - one secret, or several to sign with each during a rotation.
@@ -153,22 +210,7 @@ export function signWebhook(
   input: SignWebhookInput,
   secret: WebhookSecret | readonly WebhookSecret[],
 ): WebhookHeaders {
-  const where = 'signWebhook';
-  const keys = importSecrets(secret, where);
-  const id = input?.id;
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || id.includes('.')) {
-    throw new TypeError(
-      `${where}: id must be a non-empty string without "." (at most 256 characters).`,
-    );
-  }
-  const timestamp = toSeconds(input.timestamp, where);
-  const prefix = `${id}.${timestamp}.`;
-  const signatures = keys.map((k) => `v1,${encodeBase64(k.signParts([prefix, input.payload]))}`);
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signatures.join(' '),
-  };
+  return createWebhookSigner(secret).sign(input);
 }
 
 function parseTimestamp(text: string): number | undefined {

@@ -84,6 +84,8 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     DIGEST_MISMATCH: e('input_validation_fail', 'critical'),
     DIGEST_MISSING: INPUT_FAIL,
     DIGEST_MALFORMED: INPUT_FAIL,
+    // an RFC 9421 signature by an unknown key id, or one that leaves required parts unsigned
+    KEY_UNKNOWN: TOKEN_INVALID,
     // rate limits and the shield; a store outage that fails open is still worth an alert
     RATE_LIMITED: RATE,
     RATE_LIMIT_COST_EXCEEDED: RATE,
@@ -117,6 +119,7 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     API_KEY_: LOGIN_FAIL,
     SIGNATURE_: TOKEN_INVALID,
     WEBHOOK_: TOKEN_INVALID,
+    COMPONENT_: TOKEN_INVALID,
     INPUT_: INPUT_FAIL,
     BODY_: INPUT_FAIL,
     PATH_: INPUT_FAIL,

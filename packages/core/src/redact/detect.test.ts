@@ -81,7 +81,7 @@ describe('detect', () => {
       'ssn 000-12-3456, 666-12-3456, 912-12-3456, 123-00-4567, 123-45-0000',
     ],
     ['the voided Woolworth SSN', 'ssn 078-05-1120'],
-    ['an order number', 'Order #4815162342 shipped, order 415-555-2671'],
+    ['an order number', 'Order #4815162342 shipped, order 415-555-2671, order number 415-555-2671'],
     ['a bare digit run with no cue word', 'ref 4155552671 and 536221234'],
     ['timestamps', '2024-01-15 10:30:00, 2024-01-15T10:30:00Z, 1700000000'],
     ['version strings', 'v1.2.3, 10.0.19041, node 20.19.0'],

@@ -207,6 +207,7 @@ const PHONE_CUES = [
   '电话',
   '手机',
 ];
+const STRONG_PHONE_CUES = PHONE_CUES.filter((c) => c !== 'number' && c !== 'contact');
 const SSN_CUES = ['ssn', 'social security', 'social sec', 'ss#', 'ss #', 'taxpayer'];
 const ID_CUES = ['order', 'invoice', 'tracking', 'ticket', 'ref', 'case', 'po ', 'sku', '#'];
 
@@ -630,8 +631,10 @@ function isPhone(
   for (let g = a; g <= b; g++) lens.push(run.ge[g]! - run.gs[g]!);
   const window = before(s, start, 32);
   const cue = hasCue(window, PHONE_CUES);
-  // "#4815162342", "order 555-234-5678": numbering of things, not people.
-  if (!cue && hasCue(before(s, start, 16), ID_CUES)) return false;
+  // "#4815162342", "order number 555-234-5678": numbering of things, not people, unless a
+  // phone word sits closer to the number than the identifier word does.
+  const near = before(s, start, 16);
+  if (hasCue(near, ID_CUES) && !hasCue(near, STRONG_PHONE_CUES)) return false;
   const shape = lens.join('-');
   if (n === 10 && (shape === '3-3-4' || (paren && shape === '3-3-4'))) return isNanpNumber(digits);
   if (n === 11 && shape === '1-3-3-4' && digits.charCodeAt(0) === 49)

@@ -78,45 +78,31 @@ export function createScriptRunner(client: RedisClientLike, timeoutMs: number): 
     );
   }
 
-  // Deadlines without a timer per call: every call has the same timeout, so deadlines
-  // come in order; one timer, armed for the oldest pending call, rejects what is overdue
-  // and re-arms for the next. A call that settles first is just marked done.
+  // Deadlines without a timer per call: pending calls sit in one Set in the order they
+  // started (so in deadline order, the timeout being the same for all) and leave it the
+  // moment they settle, so nothing outlives its call. While any are pending, one timer
+  // sweeps every quarter timeout and rejects the overdue ones: a call gives up between
+  // timeoutMs and 1.25 x timeoutMs.
   interface Pending {
     readonly deadline: number;
-    reject: ((error: unknown) => void) | undefined;
+    readonly reject: (error: unknown) => void;
   }
-  const queue: Pending[] = [];
-  let head = 0;
+  const pending = new Set<Pending>();
+  const period = Math.max(1, Math.ceil(timeoutMs / 4));
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const sweep = (): void => {
     timer = undefined;
     const now = Date.now();
-    while (head < queue.length) {
-      const p = queue[head]!;
-      if (p.reject === undefined) {
-        head++;
-        continue;
-      }
+    for (const p of pending) {
       if (p.deadline > now) break;
-      const reject = p.reject;
-      p.reject = undefined;
-      head++;
-      reject(new RedisTimeoutError(timeoutMs));
+      pending.delete(p);
+      p.reject(new RedisTimeoutError(timeoutMs));
     }
-    if (head === queue.length) {
-      queue.length = 0;
-      head = 0;
-    } else {
-      if (head > 1024) {
-        queue.splice(0, head);
-        head = 0;
-      }
-      arm(queue[head]!.deadline - now);
-    }
+    if (pending.size > 0) arm();
   };
-  const arm = (delay: number): void => {
-    timer = setTimeout(sweep, Math.max(1, delay));
+  const arm = (): void => {
+    timer = setTimeout(sweep, period);
     // The deadline must not keep a process alive that has nothing else to do.
     timer.unref?.();
   };
@@ -124,21 +110,19 @@ export function createScriptRunner(client: RedisClientLike, timeoutMs: number): 
   return {
     run(script, keys, args) {
       return new Promise((resolve, reject) => {
-        const pending: Pending = { deadline: Date.now() + timeoutMs, reject };
-        queue.push(pending);
-        if (timer === undefined) arm(timeoutMs);
+        const call: Pending = { deadline: Date.now() + timeoutMs, reject };
+        pending.add(call);
+        if (timer === undefined) arm();
+        // A reply after the deadline finds the call gone and is dropped.
         const done = (value: unknown) => {
-          if (pending.reject === undefined) return; // timed out already: swallow the late reply
-          pending.reject = undefined;
-          resolve(value);
+          if (pending.delete(call)) resolve(value);
         };
         const failed = (error: unknown) => {
-          if (pending.reject === undefined) return;
-          pending.reject = undefined;
-          reject(error);
+          if (pending.delete(call)) reject(error);
         };
         evalsha(script, keys, args).then(done, (error: unknown) => {
-          if (isNoScript(error)) evaluate(script, keys, args).then(done, failed);
+          if (isNoScript(error) && pending.has(call))
+            evaluate(script, keys, args).then(done, failed);
           else failed(error);
         });
       });

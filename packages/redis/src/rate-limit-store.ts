@@ -243,6 +243,11 @@ export function createRedisRateLimitStore(
   }
   const blocked = new Map<string, Blocked>();
   let cacheHits = 0;
+  let policyLimit = Number.NaN;
+  let policyWindow = Number.NaN;
+  let policyBurst = Number.NaN;
+  let policyAlgorithm: RateLimitAlgorithm | undefined;
+  let policyArgs: [string, string, string, string] = ['', '', '', ''];
 
   function remember(key: string, entry: Blocked): void {
     if (blocked.has(key)) blocked.delete(key);
@@ -274,17 +279,36 @@ export function createRedisRateLimitStore(
           if (hit.until <= request.now) blocked.delete(key);
         }
       }
+      // A limiter sends the same policy numbers every time: format them once.
+      if (
+        request.limit !== policyLimit ||
+        request.windowMs !== policyWindow ||
+        request.burst !== policyBurst ||
+        request.algorithm !== policyAlgorithm
+      ) {
+        policyLimit = request.limit;
+        policyWindow = request.windowMs;
+        policyBurst = request.burst;
+        policyAlgorithm = request.algorithm;
+        policyArgs = [
+          ALGORITHM[request.algorithm],
+          String(policyLimit),
+          String(policyWindow),
+          String(policyBurst),
+        ];
+      }
+      const [alg, limit, windowMs, burst] = policyArgs;
       // No async function here: one promise per decision, the runner's.
       return runner
         .run(
           RATE_LIMIT_SCRIPTS[request.algorithm],
           [key],
           [
-            ALGORITHM[request.algorithm],
-            String(request.limit),
-            String(request.windowMs),
-            String(request.burst),
-            String(request.cost),
+            alg,
+            limit,
+            windowMs,
+            burst,
+            request.cost === 1 ? '1' : String(request.cost),
             String(request.now),
           ],
         )

@@ -176,13 +176,27 @@ export type AuditEventResolver = (result: RuleResult) => AuditEventMapping | und
  * ```
  */
 export function createAuditEventResolver(map: AuditEventMap): AuditEventResolver {
-  const codes = new Map<string, AuditEventMapping | null>(Object.entries(map.codes));
+  // `rule:CODE` keys in a map per rule, so a lookup allocates no string.
+  const codes = new Map<string, AuditEventMapping | null>();
+  const byRule = new Map<string, Map<string, AuditEventMapping | null>>();
+  for (const [key, mapping] of Object.entries(map.codes)) {
+    // The last colon: rule names may contain one, codes (UPPER_SNAKE) never do.
+    const colon = key.lastIndexOf(':');
+    if (colon === -1) {
+      codes.set(key, mapping);
+      continue;
+    }
+    const rule = key.slice(0, colon);
+    let forRule = byRule.get(rule);
+    if (!forRule) byRule.set(rule, (forRule = new Map()));
+    forRule.set(key.slice(colon + 1), mapping);
+  }
   const prefixes = Object.entries(map.prefixes).sort((a, b) => b[0].length - a[0].length);
   const statuses = new Map<number, AuditEventMapping>(
     Object.entries(map.statuses).map(([k, v]) => [Number(k), v]),
   );
   return (result) => {
-    let found = codes.get(`${result.rule}:${result.code}`);
+    let found = byRule.size === 0 ? undefined : byRule.get(result.rule)?.get(result.code);
     // A skipped rule did not apply (optional authentication without credentials): only a
     // rule-specific key can make it an event.
     if (found === undefined && result.conclusion !== 'skip') found = codes.get(result.code);

@@ -221,7 +221,8 @@ describe('signed JSON requests through the adapters (the handler still reads the
     app.post('/chat', express.json(), (req, res) =>
       res.json({
         echoed: req.body,
-        keyid: (res.locals.securityDecision?.state.signature as { keyid: string }).keyid,
+        keyid: (res.locals.securityDecision?.state.signature as { keyid: string } | undefined)
+          ?.keyid,
       }),
     );
     const server = createServer(app);

@@ -184,7 +184,7 @@ export function createLegacySignatureVerifier(
     if (timestamp === undefined)
       return fail('SIGNATURE_MALFORMED', 'The timestamp is not ISO 8601.');
     const received = decodeBase64(signature);
-    if (!received || received.length !== 32) {
+    if (received?.length !== 32) {
       return fail('SIGNATURE_MALFORMED', 'The signature is not base64 HMAC-SHA256.');
     }
     const now = call?.now ?? clock();

@@ -291,7 +291,7 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       const comma = entry.indexOf(',');
       if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
       const received = decodeBase64(entry.slice(comma + 1));
-      if (!received || received.length !== 32) continue;
+      if (received?.length !== 32) continue;
       for (const e of expected) if (timingSafeEqual(e, received)) matched = true;
     }
     if (!matched) return fail('SIGNATURE_MISMATCH', 'Webhook signature does not match.');

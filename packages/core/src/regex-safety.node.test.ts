@@ -33,10 +33,7 @@ function listTs(dir: string): string[] {
 }
 
 /** Regex literals and RegExp constructor calls in one file's text. */
-function extractRegexes(
-  file: string,
-  text: string,
-): { found: FoundRegex[]; dynamic: string[] } {
+function extractRegexes(file: string, text: string): { found: FoundRegex[]; dynamic: string[] } {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const found: FoundRegex[] = [];
   const dynamic: string[] = [];

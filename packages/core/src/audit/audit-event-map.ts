@@ -188,7 +188,10 @@ export function createAuditEventResolver(map: AuditEventMap): AuditEventResolver
     }
     const rule = key.slice(0, colon);
     let forRule = byRule.get(rule);
-    if (!forRule) byRule.set(rule, (forRule = new Map()));
+    if (!forRule) {
+      forRule = new Map();
+      byRule.set(rule, forRule);
+    }
     forRule.set(key.slice(colon + 1), mapping);
   }
   const prefixes = Object.entries(map.prefixes).sort((a, b) => b[0].length - a[0].length);

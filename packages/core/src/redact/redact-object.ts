@@ -60,7 +60,9 @@ const normalizeKey = (k: string): string => {
  * Returns a deep copy of `value` with secrets removed: values under sensitive key names are
  * replaced whole, and every string is redacted like {@link redact}. Cycles and depth are
  * bounded; class instances other than plain objects and arrays are copied as strings of
- * their type (`[object Date]` becomes its ISO string), never walked.
+ * their type (`[object Date]` becomes its ISO string), never walked. Binary values
+ * (`Uint8Array`, `Buffer`, any typed array, `DataView`, `ArrayBuffer`) become a type tag
+ * `[BINARY n bytes]`: their contents are never printed.
  *
  * @example
  * ```ts
@@ -91,6 +93,8 @@ export function createObjectRedactor(options: RedactObjectOptions = {}): <T>(val
     if (typeof v !== 'object' || v === null) return v;
     if (depth >= maxDepth || seen.has(v)) return replacement;
     if (v instanceof Date) return v.toISOString();
+    // String(bytes) would print every byte ("0,0,7,…"), putting key material into logs.
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return `[BINARY ${v.byteLength} bytes]`;
     seen.add(v);
     let out: unknown;
     if (Array.isArray(v)) out = v.map((item) => walk(item, depth + 1, seen));

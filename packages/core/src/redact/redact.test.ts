@@ -150,4 +150,17 @@ describe('redactObject', () => {
       a: { b: '[REDACTED]' },
     });
   });
+
+  it('replaces binary values by a type tag instead of printing their bytes', () => {
+    const key = new Uint8Array(32).fill(7);
+    const out = redactObject({
+      key,
+      nested: [new Uint16Array(4), new DataView(new ArrayBuffer(3)), new ArrayBuffer(5)],
+    });
+    expect(out).toEqual({
+      key: '[BINARY 32 bytes]',
+      nested: ['[BINARY 8 bytes]', '[BINARY 3 bytes]', '[BINARY 5 bytes]'],
+    });
+    expect(JSON.stringify(out)).not.toContain('7,7');
+  });
 });

@@ -85,6 +85,15 @@ describe('loadSecurityConfig: a good configuration', () => {
     expect(r.ok && r.value.jwt.secret?.encoding).toBe('raw');
   });
 
+  it('checks a very long printable base64 secret without overflowing the stack', () => {
+    const text = 'changeme'.repeat(40_000); // 320 KB of printable bytes
+    const env = {
+      ...good,
+      JWT_SECRET_KEY: `base64:${encodeBase64(new TextEncoder().encode(text))}`,
+    };
+    expect(codesOf(env)).toEqual(['JWT_SECRET_KEY:SECRET_PLACEHOLDER']);
+  });
+
   it('builds a keyring from ENCRYPTION_KEY_ID and ENCRYPTION_PREVIOUS_KEYS, current first', async () => {
     const r = loadSecurityConfig({
       ...good,

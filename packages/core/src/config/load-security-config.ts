@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { isValidKeyId } from '../crypto/keyring.js';
+import { decodeUtf8 } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import { type ConfigIssue, type ConfigIssueCode, describeConfigIssue } from './config-issues.js';
 import {
@@ -128,7 +129,8 @@ function strengthProblems(text: string, bytes: Uint8Array, encoding: SecretEncod
   // Decoded bytes that are printable text are checked as text too ("base64:" of "changeme…").
   let asText = encoding === 'raw' ? text : '';
   if (encoding !== 'raw' && bytes.every((b) => b >= 32 && b < 127)) {
-    asText = String.fromCharCode(...bytes);
+    // Not String.fromCharCode(...bytes): spreading a long secret (~130 KB+) overflows the stack.
+    asText = decodeUtf8(bytes) ?? '';
   }
   if (asText && isPlaceholderSecret(asText)) problems.push(['SECRET_PLACEHOLDER']);
   else if (isPatternedSecret(symbols)) problems.push(['SECRET_PATTERNED']);

@@ -380,6 +380,23 @@ describe('createAuditLog: log injection', () => {
     expect(d.key).toBe('[32 bytes]');
     expect('fn' in d).toBe(false);
   });
+
+  it('logs any binary value as its size, never its contents', async () => {
+    const binary = {
+      words: new Uint16Array([7, 7, 7]),
+      view: new DataView(new ArrayBuffer(5)),
+      buffer: new ArrayBuffer(4),
+    };
+    const { events, security } = setup([deny('input', 'INPUT_INVALID', 400, binary)], {
+      redact: false,
+    });
+    await security.protect(request());
+    expect(events[0]!.details).toEqual({
+      words: '[6 bytes]',
+      view: '[5 bytes]',
+      buffer: '[4 bytes]',
+    });
+  });
 });
 
 describe('createAuditLog: redaction of details', () => {

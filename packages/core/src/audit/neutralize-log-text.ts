@@ -79,7 +79,10 @@ export function toLogValue(value: unknown, limits: LogValueLimits, depth = 0): u
   }
   if (value === null) return null;
   if (depth >= limits.maxDepth) return '[depth limit]';
-  if (value instanceof Uint8Array) return `[${value.length} bytes]`;
+  // Every binary view, not only Uint8Array: a Uint16Array or DataView would otherwise be
+  // walked key by key and log its contents.
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
+    return `[${value.byteLength} bytes]`;
   if (value instanceof Date) {
     return Number.isNaN(value.getTime()) ? null : value.toISOString();
   }

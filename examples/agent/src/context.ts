@@ -1,6 +1,8 @@
 // Everything the example servers share: the agent, the credentials it accepts, and one
 // jaf-sec pipeline per kind of route. Stores are in memory (bounded); swap in @jaf-sec/redis
 // stores to run more than one process.
+import { type AuditSink, createAuditLog } from '@jaf-sec/core/audit';
+import { corsRule, securityHeadersRule } from '@jaf-sec/core/headers';
 import { createMessageSchema, validateBody } from '@jaf-sec/core/input';
 import {
   type ApiKeyRecord,
@@ -9,12 +11,28 @@ import {
   issueApiKey,
   parseApiKey,
 } from '@jaf-sec/core/keys';
+import { createOutputFilter } from '@jaf-sec/core/moderation';
 import {
   authenticate,
   createSecurity,
+  type Rule,
   requirePermission,
   type Security,
 } from '@jaf-sec/core/protect';
+import {
+  createMemoryRateLimitStore,
+  DEFAULT_RATE_LIMIT_POLICIES,
+  type RateLimitKeySource,
+  type RateLimitPolicy,
+  rateLimit,
+} from '@jaf-sec/core/ratelimit';
+import {
+  type ClientIpOptions,
+  createBanManager,
+  createClientIpResolver,
+  type ShieldBurstOptions,
+  shield,
+} from '@jaf-sec/core/shield';
 import { createTokenIssuer, type TokenClaims } from '@jaf-sec/core/tokens';
 import { type AgentService, createAgentService } from './agent-service';
 import type { RouteGuard } from './handlers';
@@ -34,6 +52,32 @@ export interface AgentContextOptions {
   readonly apiKey?: string | undefined;
   /** Clock for every pipeline and token, ms since the epoch. Default `Date.now`. */
   readonly clock?: (() => number) | undefined;
+  /**
+   * Proxies whose forwarding headers are believed (shield's `trustedProxies`: CIDRs, presets
+   * or a hop count). Default `['loopback']`: only a proxy on this host, e.g. nginx.
+   */
+  readonly trustedProxies?: ClientIpOptions['trustedProxies'];
+  /** Origins a browser page may call the API from (exact or `https://*.example.com`). Default none. */
+  readonly corsOrigins?: readonly string[] | undefined;
+  /** Rate limits and burst detection; defaults are the seed guide's. */
+  readonly limits?: AgentLimits | undefined;
+  /**
+   * Where security events go (e.g. `createJsonLinesSink(process.stdout)`). The log also feeds
+   * failed logins to the ban manager. Default: not logged (and only bursts count toward bans).
+   */
+  readonly auditSink?: AuditSink | readonly AuditSink[] | undefined;
+}
+
+/** The example's limits: the guide's named policies plus the shield's burst detection. */
+export interface AgentLimits {
+  /** Chat routes, per user. Default 20 per 60 s. */
+  readonly chat?: RateLimitPolicy | undefined;
+  /** The API-key route, per key. Default 1000 per 3600 s. */
+  readonly api?: RateLimitPolicy | undefined;
+  /** Everything else (the admin route), per client IP. Default 100 per 60 s. */
+  readonly default?: RateLimitPolicy | undefined;
+  /** More than this per client IP is a burst (429, counts toward a ban). Default 10 per 1 s; `false` turns it off. */
+  readonly burst?: ShieldBurstOptions | false | undefined;
 }
 
 /** What every example server is built from. */
@@ -45,6 +89,31 @@ export interface AgentContext {
   issueToken(claims: TokenClaims, options?: { now?: number; expiresIn?: number }): Promise<string>;
   /** The API key this server accepts for {@link SERVICE_OWNER} with {@link SERVICE_SCOPE}. */
   readonly apiKey: string;
+}
+
+/**
+ * Reads the example's settings from the environment: `CORS_ORIGINS` (comma-separated),
+ * `TRUSTED_PROXIES` (comma-separated CIDRs or presets; default `loopback`) and
+ * `SHIELD_BURST=off` (turn burst detection off, e.g. for a load test from one address).
+ *
+ * @example
+ * ```ts
+ * const ctx = await createAgentContext({ ...readAgentEnv(process.env), auditSink });
+ * ```
+ */
+export function readAgentEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<AgentContextOptions, 'corsOrigins' | 'trustedProxies' | 'limits'> {
+  const list = (value: string | undefined) =>
+    value
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  return {
+    corsOrigins: list(env.CORS_ORIGINS),
+    trustedProxies: list(env.TRUSTED_PROXIES) as ClientIpOptions['trustedProxies'],
+    limits: env.SHIELD_BURST === 'off' ? { burst: false } : undefined,
+  };
 }
 
 function randomSecret(): string {
@@ -59,6 +128,12 @@ function randomSecret(): string {
  * - `chatAdvanced`: the same, plus `chat:advanced` checked in dry-run (reported, not enforced);
  * - `process`: an API key (`x-api-key`) with the `agent:process` scope;
  * - `admin`: a bearer JWT with `agent:manage`.
+ *
+ * Every pipeline starts with the same protections: API security headers on every response
+ * (denials included), CORS for `corsOrigins` (preflights answered 204), the shield (client IP
+ * through trusted proxies only, bans, bursts), then authentication, then the guide's rate
+ * limit for the route (chat per user, api per key, default per IP) with the IETF `RateLimit`
+ * headers. Decisions go to the audit log; agent replies pass the redaction output filter.
  *
  * @example
  * ```ts
@@ -110,27 +185,107 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
   const jwt = authenticate({
     jwt: { keys: [key], issuer: EXAMPLE_ISSUER, audience: EXAMPLE_AUDIENCE, clock },
   });
-  const service = authenticate({ apiKey: { store } });
+  const apiKeyAuth = authenticate({ apiKey: { store } });
   // Chat bodies are agent messages, checked on the raw bytes (size, depth, UTF-8, shape)
   // before any handler parses them; the handler then reads the same bytes again.
   const message = validateBody({
     schema: createMessageSchema({ maxLength: 4000, types: ['text'] }),
   });
-  const pipeline = (...rules: Parameters<typeof createSecurity>[0]['rules']) =>
-    createSecurity({ rules, clock });
 
+  // One client-IP resolver for the shield, the limits and the log, so all three see the same
+  // client: the socket address unless the peer is a trusted proxy.
+  const clientIp = createClientIpResolver({
+    trustedProxies: options.trustedProxies ?? ['loopback'],
+  });
+  // Failed authentications (fed by the audit log) and bursts count toward a temporary ban.
+  const bans = createBanManager({ threshold: 5, windowMs: 15 * 60_000, banMs: 15 * 60_000 });
+  const limits = options.limits ?? {};
+  const policies = {
+    ...DEFAULT_RATE_LIMIT_POLICIES,
+    ...(limits.chat ? { chat: limits.chat } : {}),
+    ...(limits.api ? { api: limits.api } : {}),
+    ...(limits.default ? { default: limits.default } : {}),
+  };
+  // One store for every pipeline: /chat and /chat/advanced share the user's chat quota.
+  const limitStore = createMemoryRateLimitStore();
+  const limitBy = (policy: 'chat' | 'api' | 'default', key: RateLimitKeySource[]) =>
+    rateLimit({
+      policies,
+      policy,
+      key,
+      store: limitStore,
+      clientIp,
+      headers: ['draft-11', 'legacy'],
+    });
+  const front: Rule[] = [
+    securityHeadersRule({
+      // An API answers JSON, never a page: nothing may load, frame or cache it.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] },
+      },
+    }),
+    ...(options.corsOrigins && options.corsOrigins.length > 0
+      ? [
+          corsRule({
+            origins: options.corsOrigins,
+            methods: ['GET', 'POST'],
+            allowedHeaders: ['authorization', 'content-type', 'x-api-key'],
+            exposedHeaders: ['ratelimit', 'ratelimit-policy', 'retry-after'],
+          }),
+        ]
+      : []),
+    shield({ clientIp, bans, burst: limits.burst }),
+  ];
+  const audit =
+    options.auditSink === undefined
+      ? undefined
+      : createAuditLog({
+          sink: options.auditSink,
+          app: 'example-agent',
+          clock,
+          resolveClientIp: clientIp,
+          // The log needs "which network", not the exact address of a person.
+          clientAddress: 'truncate',
+          bruteForce: bans,
+        });
+  const pipeline = (...rules: Rule[]) =>
+    createSecurity({ rules: [...front, ...rules], clock, onDecision: audit?.onDecision });
+
+  // The agent stands in for a model: whatever it says back passes the output filter, so an
+  // email or card number it echoes leaves the server redacted.
+  const output = createOutputFilter();
+  const service = createAgentService({ clock });
+  const agent: AgentService = {
+    ...service,
+    chat(owner, text, conversationId) {
+      const answer = service.chat(owner, text, conversationId);
+      return { ...answer, reply: output.filterText(answer.reply) };
+    },
+    process(client, task) {
+      const done = service.process(client, task);
+      return { ...done, result: output.filterText(done.result) };
+    },
+  };
+
+  const chatLimit = limitBy('chat', ['user', 'ip']);
   return {
-    agent: createAgentService({ clock }),
+    agent,
     security: {
-      chat: pipeline(jwt, requirePermission('chat:basic'), message),
+      chat: pipeline(jwt, chatLimit, requirePermission('chat:basic'), message),
       chatAdvanced: pipeline(
         jwt,
+        chatLimit,
         requirePermission('chat:basic'),
         requirePermission('chat:advanced', { dryRun: true }),
         message,
       ),
-      process: pipeline(service, requirePermission(SERVICE_SCOPE)),
-      admin: pipeline(jwt, requirePermission('agent:manage')),
+      process: pipeline(
+        apiKeyAuth,
+        limitBy('api', ['apiKey', 'ip']),
+        requirePermission(SERVICE_SCOPE),
+      ),
+      admin: pipeline(jwt, limitBy('default', ['ip']), requirePermission('agent:manage')),
     },
     issueToken: (claims, callOptions) => issuer.issue(claims, callOptions),
     apiKey,

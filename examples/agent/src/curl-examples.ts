@@ -7,13 +7,15 @@ export interface DevCredentials {
   readonly adminToken: string;
   readonly expiredToken: string;
   readonly apiKey: string;
+  /** An origin of the CORS allow-list, for the preflight example (none: no such example). */
+  readonly allowedOrigin?: string | undefined;
 }
 
 /** One example request and the status it should get. */
 export interface CurlExample {
   readonly title: string;
   readonly status: number;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'OPTIONS';
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | undefined;
@@ -25,6 +27,31 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 export function listCurlExamples(c: DevCredentials): CurlExample[] {
   const user = { authorization: `Bearer ${c.userToken}` };
   const chat = JSON.stringify({ content: 'Hello, agent', type: 'text' });
+  const preflight = (origin: string) => ({
+    origin,
+    'access-control-request-method': 'POST',
+    'access-control-request-headers': 'authorization, content-type',
+  });
+  const cors: CurlExample[] = [
+    ...(c.allowedOrigin
+      ? [
+          {
+            title: `CORS preflight from an allowed origin (${c.allowedOrigin})`,
+            status: 204,
+            method: 'OPTIONS' as const,
+            path: '/chat',
+            headers: preflight(c.allowedOrigin),
+          },
+        ]
+      : []),
+    {
+      title: 'CORS preflight from an origin not on the list (CORS_ORIGIN_NOT_ALLOWED)',
+      status: 403,
+      method: 'OPTIONS',
+      path: '/chat',
+      headers: preflight('https://evil.example'),
+    },
+  ];
   return [
     {
       title: 'chat as a user (JWT with chat:basic)',
@@ -88,6 +115,15 @@ export function listCurlExamples(c: DevCredentials): CurlExample[] {
       headers: { ...user, ...JSON_TYPE },
       body: chat,
     },
+    {
+      title: 'chat with an email address: the reply comes back redacted ([EMAIL])',
+      status: 200,
+      method: 'POST',
+      path: '/chat',
+      headers: { ...user, ...JSON_TYPE },
+      body: JSON.stringify({ content: 'Write to ana@example.com', type: 'text' }),
+    },
+    ...cors,
   ];
 }
 

@@ -22,6 +22,10 @@ export function createExpressApp(ctx: AgentContext): express.Express {
       const result = route.handle(ctx.agent, res.locals.securityDecision!, req.body);
       res.status(result.status).set(result.headers).json(result.body);
     });
+    // CORS preflights: answered 204 by the pipeline's corsRule for allowed origins.
+    app.options(route.path, jafSec(ctx.security[route.guard]), (_req, res) => {
+      res.status(204).end();
+    });
   }
   // Malformed JSON from express.json(): a 400 in the same error shape, no stack trace.
   app.use(

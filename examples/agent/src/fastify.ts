@@ -28,6 +28,13 @@ export async function createFastifyApp(ctx: AgentContext): Promise<FastifyInstan
         return reply.code(result.status).headers(result.headers).send(result.body);
       },
     });
+    // CORS preflights: answered 204 by the pipeline's corsRule for allowed origins.
+    app.route({
+      method: 'OPTIONS',
+      url: route.path,
+      config: { security: ctx.security[route.guard] },
+      handler: async (_request, reply) => reply.code(204).send(),
+    });
   }
   return app;
 }

@@ -20,6 +20,9 @@ export function createHonoApp(ctx: AgentContext): Hono<{ Variables: SecurityVari
       const result = route.handle(ctx.agent, c.get('securityDecision'), body);
       return c.json(result.body, result.status as 200, result.headers);
     });
+    // CORS preflights: the pipeline's corsRule answers an allowed one with 204 before
+    // authentication; anything that gets past it has nothing more to learn.
+    app.options(route.path, jafSec(ctx.security[route.guard]), (c) => c.body(null, 204));
   }
   app.get('/', (c) =>
     c.json({

@@ -1,14 +1,21 @@
 // `pnpm --filter @jaf-sec/example-agent start` (or `npm start` at the root): the agent API on
 // Hono + @hono/node-server, on 127.0.0.1:$PORT (default 3000). It mints a user token, an admin
-// token, an expired token and an API key, and prints a curl call for each outcome.
+// token, an expired token and an API key, and prints a curl call for each outcome. Security
+// events are written to stdout as JSON lines. Environment: CORS_ORIGINS (default
+// http://localhost:5173), TRUSTED_PROXIES (default loopback), SHIELD_BURST=off.
 import { serve } from '@hono/node-server';
-import { createAgentContext } from './context';
+import { createJsonLinesSink } from '@jaf-sec/core/audit';
+import { createAgentContext, readAgentEnv } from './context';
 import { type DevCredentials, formatCurl, listCurlExamples } from './curl-examples';
 import { createHonoApp } from './hono';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '127.0.0.1';
-const ctx = await createAgentContext();
+const env = readAgentEnv({
+  ...process.env,
+  CORS_ORIGINS: process.env.CORS_ORIGINS ?? 'http://localhost:5173',
+});
+const ctx = await createAgentContext({ ...env, auditSink: createJsonLinesSink(process.stdout) });
 const now = Date.now();
 const credentials: DevCredentials = {
   userToken: await ctx.issueToken({ sub: 'user-1', permissions: ['chat:basic'] }),
@@ -19,6 +26,7 @@ const credentials: DevCredentials = {
     { now: now - 7_200_000, expiresIn: 3600 },
   ),
   apiKey: ctx.apiKey,
+  allowedOrigin: env.corsOrigins?.[0],
 };
 
 const server = serve({ fetch: createHonoApp(ctx).fetch, port, hostname }, (info) => {
@@ -30,6 +38,8 @@ const server = serve({ fetch: createHonoApp(ctx).fetch, port, hostname }, (info)
     `  user JWT  (chat:basic)              ${credentials.userToken}`,
     `  admin JWT (chat:basic agent:manage) ${credentials.adminToken}`,
     `  API key   (agent:process)           ${credentials.apiKey}`,
+    '',
+    `CORS origins: ${env.corsOrigins?.join(', ') || '(none)'}. Security events are printed below as JSON lines.`,
     '',
     'Try each outcome:',
   ];

@@ -21,7 +21,11 @@ import { AGENT_ROUTES, parseJsonText } from './handlers';
 export function createFetchHandler(ctx: AgentContext): (request: Request) => Promise<Response> {
   return async function handleFetch(request) {
     const { pathname } = new URL(request.url);
-    const route = AGENT_ROUTES.find((r) => r.path === pathname && r.method === request.method);
+    // OPTIONS (a CORS preflight) goes through the route's pipeline, whose corsRule answers it.
+    const preflight = request.method === 'OPTIONS';
+    const route = AGENT_ROUTES.find(
+      (r) => r.path === pathname && (preflight || r.method === request.method),
+    );
     if (!route) {
       return Response.json(
         { error: { code: 'NOT_FOUND', message: 'Not found.' } },
@@ -34,6 +38,7 @@ export function createFetchHandler(ctx: AgentContext): (request: Request) => Pro
       const denial = toDenialResponse(decision);
       return new Response(denial.body, { status: denial.status, headers: denial.headers });
     }
+    if (preflight) return new Response(null, { status: 204, headers: decision.headers });
     const body = route.method === 'POST' ? parseJsonText(await request.text()) : undefined;
     const result = route.handle(ctx.agent, decision, body);
     return Response.json(result.body, {

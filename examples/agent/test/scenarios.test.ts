@@ -46,7 +46,10 @@ const credentials = new Map<CredentialKind, Record<string, string>>();
 const targets: Target[] = [];
 
 beforeAll(async () => {
-  const contexts = () => createAgentContext({ jwtSecret, apiKey, clock: () => NOW });
+  // Burst detection is off: at one frozen instant every request of the table is in the same
+  // second. The per-user and per-key limits stay at the guide's values (the table is below them).
+  const contexts = () =>
+    createAgentContext({ jwtSecret, apiKey, clock: () => NOW, limits: { burst: false } });
   ctx = await contexts();
 
   const express = createExpressApp(await contexts()).listen(0, '127.0.0.1');

@@ -1,5 +1,6 @@
 // Starts the example exactly as `npm start` does (a child process running src/server.ts with
-// PORT=0), reads what it prints, and sends every printed curl command.
+// PORT=0), reads what it prints, sends every printed curl command, and reads the security
+// events it writes to stdout as JSON lines.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ interface PrintedExample {
   title: string;
   method: string;
   url: string;
+  path: string;
   headers: Record<string, string>;
   body: string | undefined;
 }
@@ -59,6 +61,7 @@ function parseExamples(output: string): PrintedExample[] {
       title: head[2]!,
       method: 'GET',
       url: '',
+      path: '',
       headers: {},
       body: undefined,
     };
@@ -71,11 +74,36 @@ function parseExamples(output: string): PrintedExample[] {
         const colon = header.indexOf(':');
         example.headers[header.slice(0, colon)] = header.slice(colon + 1).trim();
       } else if (arg === '-d') example.body = args[++j]!;
-      else example.url = arg;
+      else {
+        example.url = arg;
+        example.path = new URL(arg).pathname;
+      }
     }
     examples.push(example);
   }
   return examples;
+}
+
+// Resolves once the server has printed something that makes `test` true (event-driven: no
+// polling, no sleeping).
+function waitForOutput(test: () => boolean): Promise<void> {
+  if (test()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onData = () => {
+      if (!test()) return;
+      child.stdout!.off('data', onData);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+  });
+}
+
+// The JSON lines the audit log printed.
+function readAuditEvents(): Array<Record<string, unknown>> {
+  return printed
+    .split('\n')
+    .filter((line) => line.startsWith('{"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 beforeAll(async () => {
@@ -107,9 +135,9 @@ describe('the example server (npm start)', () => {
     expect(printed).toMatch(/API key .* jaf_test_\w+/);
   });
 
-  it('prints one curl call per outcome: 200, 401 (none, malformed, expired), 403, dry run', () => {
+  it('prints one curl call per outcome: 200, 401 (none, malformed, expired), 403, dry run, redaction, CORS', () => {
     const statuses = parseExamples(printed).map((e) => e.status);
-    expect(statuses).toEqual([200, 401, 401, 401, 403, 200, 200, 200]);
+    expect(statuses).toEqual([200, 401, 401, 401, 403, 200, 200, 200, 200, 204, 403]);
   });
 
   it('answers every printed curl call with the printed status', async () => {
@@ -121,14 +149,66 @@ describe('the example server (npm start)', () => {
         headers: example.headers,
         body: example.body,
       });
-      const json = await res.json();
+      const text = await res.text();
       expect({ title: example.title, status: res.status }).toEqual({
         title: example.title,
         status: example.status,
       });
+      // API security headers on every answer: allowed, denied, preflight.
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      if (example.status === 204) {
+        expect(text).toBe('');
+        expect(res.headers.get('access-control-allow-origin')).toBe(example.headers.origin);
+        continue;
+      }
+      const json = JSON.parse(text);
       if (example.title.startsWith('expired')) expect(json.error.code).toBe('TOKEN_EXPIRED');
       if (example.title.startsWith('dry run'))
         expect(res.headers.get('x-jaf-dry-run')).not.toBeNull();
+      if (example.title.startsWith('chat with an email'))
+        expect(json.reply).toBe('You said: Write to [EMAIL]');
+      if (example.path === '/chat' && example.status === 200) {
+        expect(res.headers.get('ratelimit-policy')).toBe('"chat";q=20;w=60');
+        expect(res.headers.get('ratelimit')).toMatch(/^"chat";r=\d+;t=\d+$/);
+      }
     }
+  });
+
+  it('writes the security events to stdout as JSON lines, without tokens, keys or PII', async () => {
+    // The previous test sent every printed call: 6 authentications, 2 bad tokens, 1 missing
+    // permission, 1 refused CORS preflight (and 1 request without credentials).
+    const count = (type: string) => readAuditEvents().filter((e) => e.type === type).length;
+    await waitForOutput(
+      () =>
+        count('authn_login_success') >= 6 &&
+        count('authn_token_invalid') >= 2 &&
+        count('authz_fail') >= 2 &&
+        count('malicious_cors') >= 1,
+    );
+    const events = readAuditEvents();
+    expect(events.find((e) => e.code === 'TOKEN_EXPIRED')).toMatchObject({
+      type: 'authn_token_invalid',
+      app: 'example-agent',
+      path: '/chat',
+      status: 401,
+      client: '127.0.0.0/24',
+    });
+    expect(events.find((e) => e.code === 'INSUFFICIENT_PERMISSIONS')).toMatchObject({
+      type: 'authz_fail',
+      principal: 'user-1',
+      path: '/admin/agents',
+    });
+    const log = JSON.stringify(events);
+    for (const example of parseExamples(printed)) {
+      for (const value of Object.values(example.headers)) {
+        const secret = value.replace(/^Bearer /, '');
+        if (secret.length > 20) expect(log).not.toContain(secret);
+      }
+    }
+    expect(log).not.toContain('ana@example.com');
   });
 });

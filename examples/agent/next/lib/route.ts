@@ -1,7 +1,7 @@
 // Builds the App Router handlers of the example from the shared route table. Every route
 // handler is wrapped in withSecurity: a proxy/middleware alone would not be a guard.
 import { withSecurity } from '@jaf-sec/next';
-import { type AgentContext, createAgentContext } from '../../src/context';
+import { type AgentContext, createAgentContext, readAgentEnv } from '../../src/context';
 import { AGENT_ROUTES, parseJsonText } from '../../src/handlers';
 
 const CONTEXT = Symbol.for('jaf-sec.example.context');
@@ -10,6 +10,7 @@ const CONTEXT = Symbol.for('jaf-sec.example.context');
 export function getContext(): Promise<AgentContext> {
   const g = globalThis as { [CONTEXT]?: Promise<AgentContext> };
   g[CONTEXT] ??= createAgentContext({
+    ...readAgentEnv(process.env),
     jwtSecret: process.env.JAF_EXAMPLE_JWT_SECRET,
     apiKey: process.env.JAF_EXAMPLE_API_KEY,
   });
@@ -27,6 +28,8 @@ export function createRouteHandler(
     handler ??= getContext().then((ctx) =>
       withSecurity(
         async (req, { securityDecision }) => {
+          // CORS preflights: answered 204 by the pipeline's corsRule for allowed origins.
+          if (req.method === 'OPTIONS') return new Response(null, { status: 204 });
           const body = req.method === 'POST' ? parseJsonText(await req.text()) : undefined;
           const result = route.handle(ctx.agent, securityDecision, body);
           return Response.json(result.body, { status: result.status, headers: result.headers });

@@ -1,3 +1,4 @@
 import { createRouteHandler } from '../../../lib/route';
 
 export const GET = createRouteHandler('/admin/agents');
+export const OPTIONS = createRouteHandler('/admin/agents');

@@ -1,3 +1,4 @@
 import { createRouteHandler } from '../../../../lib/route';
 
 export const POST = createRouteHandler('/api/agents/process');
+export const OPTIONS = createRouteHandler('/api/agents/process');

@@ -29,7 +29,7 @@ describe('header rules in the protect pipeline', () => {
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(a.headers['content-security-policy']).toContain(`'nonce-${nonce}'`);
     expect(b.state.cspNonce).not.toBe(nonce);
-    expect(a.headers['strict-transport-security']).toBeDefined();
+    expect(a.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     const plain = await security.protect(request('GET', 'http://localhost:3000/'));
     expect(plain.headers['strict-transport-security']).toBeUndefined();
   });

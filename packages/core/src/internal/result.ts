@@ -9,8 +9,15 @@ export interface ResultError<C extends string = string> {
   readonly message: string;
 }
 
+/** A success carrying `value`. @example `return ok(parsed);` */
 export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
 
+/**
+ * A failure with a stable `code` (asserted in tests) and a client-safe `message` that never
+ * echoes a secret, token or personal data.
+ *
+ * @example `return fail('TOKEN_EXPIRED', 'The token has expired.');`
+ */
 export const fail = <C extends string>(
   code: C,
   message: string,

@@ -41,7 +41,8 @@ export const TYPE_BIT: Readonly<Record<PiiType, number>> = {
   JAF_API_KEY: 8192,
   URL_CREDENTIALS: 16384,
 };
-export const ALL_TYPES_MASK = 32767;
+/** Every type's bit: derived, so a type added to {@link TYPE_BIT} is enabled by default. */
+export const ALL_TYPES_MASK: number = Object.values(TYPE_BIT).reduce((mask, bit) => mask | bit, 0);
 
 // Caps on how far a handler reads; they bound the streaming hold-back too.
 const EMAIL_LOCAL_MAX = 64;

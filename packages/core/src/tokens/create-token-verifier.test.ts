@@ -1,7 +1,9 @@
 import rfc4231 from '@vectors/rfc4231-hmac-sha256.json';
 import rfc7515 from '@vectors/rfc7515-a1-hs256.json';
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { HASH_BACKEND } from '#hash';
 import { decodeBase64Url, decodeHex } from '../internal/bytes.js';
 import {
   createMemoryRevocationStore,
@@ -472,5 +474,111 @@ describe('the parsed-payload cache', () => {
     expect(codeOf(await loose.verify(token, { now: NOW }))).toBe('OK');
     expect(codeOf(await strict.verify(token, { now: NOW }))).toBe('TOKEN_CLAIM_MISSING');
     expect(codeOf(await strict.verify(token, { now: NOW }))).toBe('TOKEN_CLAIM_MISSING');
+  });
+});
+
+describe('verifySync', () => {
+  const verifier = createTokenVerifier({ keys: [hs()], issuer: 'iss' });
+  const good = sign({ sub: 'u', iss: 'iss', exp: NOW_S + 60 });
+  const [h, p] = good.split('.');
+
+  it('answers HMAC tokens with the result verify resolves to, accepted or refused', async () => {
+    const cases: [string, string][] = [
+      [good, 'OK'],
+      [sign({ sub: 'u', iss: 'iss', exp: NOW_S - 1 }), 'TOKEN_EXPIRED'],
+      [sign({ sub: 'u', iss: 'other', exp: NOW_S + 60 }), 'TOKEN_ISSUER_INVALID'],
+      [`${h}.${p}.${'A'.repeat(43)}`, 'TOKEN_SIGNATURE_INVALID'],
+      [`${h}.${p}`, 'TOKEN_MALFORMED'],
+      [sign({ exp: NOW_S + 60 }, { alg: 'HS512' }), 'TOKEN_ALG_NOT_ALLOWED'],
+      ['a'.repeat(9000), 'TOKEN_TOO_LARGE'],
+    ];
+    for (const [token, code] of cases) {
+      const sync = verifier.verifySync(token, { now: NOW });
+      expect(sync).toBeDefined();
+      expect(codeOf(sync!)).toBe(code);
+      expect(sync).toEqual(await verifier.verify(token, { now: NOW }));
+    }
+  });
+
+  it('agrees with verify on arbitrary text around a valid token', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), async (prefix, suffix) => {
+        const token = `${prefix}${good}${suffix}`;
+        expect(verifier.verifySync(token, { now: NOW })).toEqual(
+          await verifier.verify(token, { now: NOW }),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('applies the claims schema and the injected clock', () => {
+    const typed = createTokenVerifier({
+      keys: [hs()],
+      claims: v.object({ ...tokenClaimsSchema.entries, tenant: v.string() }),
+      clock: () => NOW,
+    });
+    const token = sign({ sub: 'u', exp: NOW_S + 60, tenant: 't1' });
+    const result = typed.verifySync(token);
+    expect(result?.ok && result.value.claims.tenant).toBe('t1');
+    expect(codeOf(typed.verifySync(sign({ sub: 'u', exp: NOW_S + 60, tenant: 1 }))!)).toBe(
+      'TOKEN_CLAIMS_INVALID',
+    );
+    expect(codeOf(typed.verifySync(token, { now: NOW + 61_000 })!)).toBe('TOKEN_EXPIRED');
+  });
+
+  it('leaves a token with a jti to verify when a revocation store is set, without asking it', async () => {
+    let lookups = 0;
+    const revoking = createTokenVerifier({
+      keys: [hs()],
+      revocation: {
+        revoke: async () => {},
+        isRevoked: async () => {
+          lookups++;
+          return true;
+        },
+      },
+    });
+    const withJti = sign({ sub: 'u', exp: NOW_S + 60, jti: 'j1' });
+    expect(revoking.verifySync(withJti, { now: NOW })).toBeUndefined();
+    expect(lookups).toBe(0);
+    expect(codeOf(await revoking.verify(withJti, { now: NOW }))).toBe('TOKEN_REVOKED');
+    expect(lookups).toBe(1);
+    // No jti, nothing to look up: answered synchronously.
+    expect(codeOf(revoking.verifySync(sign({ sub: 'u', exp: NOW_S + 60 }), { now: NOW })!)).toBe(
+      'OK',
+    );
+    // A refusal that needs no lookup is still given synchronously.
+    expect(codeOf(revoking.verifySync(sign({ exp: NOW_S - 1, jti: 'j1' }), { now: NOW })!)).toBe(
+      'TOKEN_EXPIRED',
+    );
+  });
+
+  it('leaves a remote JWKS key to verify', () => {
+    const remote = createTokenVerifier({
+      jwks: { url: 'https://keys.example.test/jwks', algorithms: ['ES256'] },
+    });
+    const token = `${b64('{"alg":"ES256","kid":"k1"}')}.${b64('{"exp":1}')}.${'A'.repeat(86)}`;
+    expect(remote.verifySync(token, { now: NOW })).toBeUndefined();
+  });
+
+  it('answers ES256 on Node and hands Web Crypto keys to verify elsewhere', async () => {
+    const pair = await createKeyPair('ES256');
+    const issuer = createTokenIssuer({ key: { alg: 'ES256', privateKey: pair.privatePem } });
+    const es = createTokenVerifier({ keys: [{ alg: 'ES256', publicKey: pair.publicPem }] });
+    await es.ready();
+    const token = await issuer.issue({ sub: 'u' }, { now: NOW });
+    const expected = await es.verify(token, { now: NOW });
+    expect(codeOf(expected)).toBe('OK');
+    for (let i = 0; i < 2; i++) {
+      const sync = es.verifySync(token, { now: NOW });
+      if (HASH_BACKEND === 'node') expect(sync).toEqual(expected);
+      else expect(sync).toBeUndefined();
+    }
+    expect(await es.verify(token, { now: NOW })).toEqual(expected);
+  });
+
+  it('throws a TypeError for a NaN now (a caller bug), as verify rejects', () => {
+    expect(() => verifier.verifySync(good, { now: Number.NaN })).toThrow(/now must be/);
   });
 });

@@ -87,6 +87,19 @@ export interface TokenVerifier<C extends TokenClaims = TokenClaims> {
    */
   verify(token: string, options?: VerifyTokenCallOptions): Promise<TokenResult<C>>;
   /**
+   * The same verification without a promise, when the answer needs no asynchronous work:
+   * the same result `verify` would resolve to, or `undefined` when it does need such work
+   * (a key from the remote JWKS, a revocation store lookup for a token with a `jti`, a
+   * signature checked by Web Crypto off Node). On `undefined` nothing was started: call
+   * `verify`. HMAC tokens, and asymmetric ones on Node, are answered here when no
+   * revocation store applies. Never throws on any token; throws a TypeError when the
+   * caller passes a `now` that is not a number.
+   *
+   * Optional in this interface so that hand-written verifiers (test doubles, wrappers)
+   * stay valid; `createTokenVerifier` always provides it.
+   */
+  verifySync?(token: string, options?: VerifyTokenCallOptions): TokenResult<C> | undefined;
+  /**
    * Resolves once every asymmetric key is imported; rejects with a fix-it message when one
    * cannot be (only possible off Node, where key import is asynchronous).
    */
@@ -170,11 +183,13 @@ function checkSeconds(value: number | undefined, name: string): void {
  * const result = await verifier.verify(token);
  * if (!result.ok) return deny(401, result.error.code);
  * const { sub, permissions } = result.value.claims;
+ * // Or without a promise when no asynchronous work is needed (HMAC, no revocation store):
+ * const now = verifier.verifySync(token) ?? (await verifier.verify(token));
  * ```
  */
 export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
   options: TokenVerifierOptions<C>,
-): TokenVerifier<C> {
+): Required<TokenVerifier<C>> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createTokenVerifier needs options with keys and/or jwks');
   }
@@ -200,6 +215,8 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
   }
   // The verifier objects of each key list a header can resolve to, built once.
   const publicVerifiers = new Map<readonly PreparedVerificationKey[], PublicKeyVerifier[]>();
+  // Keys seen answering with a promise (Web Crypto), which `verifySync` hands to `verify`.
+  const asyncVerifiers = new Set<PublicKeyVerifier>();
   for (const list of [...byKid.values(), ...byAlg.values()]) {
     publicVerifiers.set(
       list,
@@ -375,7 +392,8 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     dot2: number,
     header: TokenHeader,
     callOptions: VerifyTokenCallOptions | undefined,
-  ): TokenResult<C> | Promise<TokenResult<C>> {
+    sync: boolean,
+  ): TokenResult<C> | Promise<TokenResult<C>> | undefined {
     // Only an authenticated payload is parsed.
     const payload = payloadEntry(token, dot1, dot2);
     if (payload === undefined) return tokenFailure('TOKEN_MALFORMED');
@@ -383,8 +401,12 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     const now = callOptions?.now ?? clock();
     // A NaN clock would make every time check pass: refuse it loudly (a caller bug).
     if (typeof now !== 'number' || Number.isNaN(now)) {
-      return Promise.reject(new TypeError('now must be a number of ms since the epoch'));
+      const error = new TypeError('now must be a number of ms since the epoch');
+      if (sync) throw error;
+      return Promise.reject(error);
     }
+    // A revocation lookup is asynchronous: the synchronous form leaves it to `verify`.
+    const mustCheckRevocation = revocation !== undefined && typeof payload.claims.jti === 'string';
     const code = checkClaimTimes(payload.exp, payload.nbf, payload.iat, now, policy);
     if (code !== undefined) return tokenFailure(code);
 
@@ -398,8 +420,8 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
       } catch {
         return tokenFailure('TOKEN_CLAIMS_INVALID');
       }
-      if (revocation !== undefined && typeof claims.jti === 'string') {
-        return checkRevocation(revocation, claims.jti, now, result);
+      if (mustCheckRevocation) {
+        return sync ? undefined : checkRevocation(revocation, claims.jti as string, now, result);
       }
       return result;
     }
@@ -410,10 +432,16 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
       payload.settled = Object.freeze(Promise.resolve(payload.result));
       payload.resultHeader = header;
     }
-    if (revocation !== undefined && typeof claims.jti === 'string') {
-      return checkRevocation(revocation, claims.jti, now, payload.result as TokenResult<C>);
+    if (mustCheckRevocation) {
+      if (sync) return undefined;
+      return checkRevocation(
+        revocation,
+        claims.jti as string,
+        now,
+        payload.result as TokenResult<C>,
+      );
     }
-    return payload.settled as Promise<TokenResult<C>>;
+    return (sync ? payload.result : payload.settled) as TokenResult<C> | Promise<TokenResult<C>>;
   }
 
   function verifyPublic(
@@ -422,24 +450,38 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     dot2: number,
     entry: Extract<HeaderEntry, { ok: true }>,
     callOptions: VerifyTokenCallOptions | undefined,
-  ): TokenResult<C> | Promise<TokenResult<C>> {
+    sync: boolean,
+  ): TokenResult<C> | Promise<TokenResult<C>> | undefined {
     const signature = decodeBase64UrlStrict(token.slice(dot2 + 1));
     if (signature === undefined || signature.length === 0) return tokenFailure('TOKEN_MALFORMED');
     const signingInput = token.slice(0, dot2);
     const keys = entry.keys;
-    if (keys === undefined) return verifyWithJwks(token, dot1, dot2, entry, signature, callOptions);
+    if (keys === undefined) {
+      return sync ? undefined : verifyWithJwks(token, dot1, dot2, entry, signature, callOptions);
+    }
     const verifiers = publicVerifiers.get(keys)!;
     // On Node each answer is synchronous, so no promise is created until the result.
     for (let i = 0; i < verifiers.length; i++) {
-      const answer = verifiers[i]!.verify(signingInput, signature);
+      const verifier = verifiers[i]!;
+      // Web Crypto answers with a promise: once a key is known to, the synchronous form
+      // hands over before starting the check rather than discarding its answer.
+      if (sync && asyncVerifiers.has(verifier)) return undefined;
+      const answer = verifier.verify(signingInput, signature);
       if (typeof answer !== 'boolean') {
+        if (sync) {
+          // The key never rejects (a failed check is false); this answer is not needed.
+          asyncVerifiers.add(verifier);
+          return undefined;
+        }
         return checkSignatureAsync(verifiers, i, answer, signingInput, signature).then((valid) =>
           valid
-            ? checkPayload(token, dot1, dot2, entry.header, callOptions)
+            ? (checkPayload(token, dot1, dot2, entry.header, callOptions, false) as
+                | TokenResult<C>
+                | Promise<TokenResult<C>>)
             : tokenFailure('TOKEN_SIGNATURE_INVALID'),
         );
       }
-      if (answer) return checkPayload(token, dot1, dot2, entry.header, callOptions);
+      if (answer) return checkPayload(token, dot1, dot2, entry.header, callOptions, sync);
     }
     return tokenFailure('TOKEN_SIGNATURE_INVALID');
   }
@@ -462,14 +504,20 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
       signature,
     );
     if (!valid) return tokenFailure('TOKEN_SIGNATURE_INVALID');
-    return checkPayload(token, dot1, dot2, entry.header, callOptions);
+    return checkPayload(token, dot1, dot2, entry.header, callOptions, false) as
+      | TokenResult<C>
+      | Promise<TokenResult<C>>;
   }
 
-  /** Everything up to the signature, synchronously; HMAC tokens finish here too. */
-  function verifySync(
+  /**
+   * Everything up to the signature, synchronously; HMAC tokens finish here too. With
+   * `sync`, undefined instead of starting any asynchronous step.
+   */
+  function verifyNow(
     token: string,
     callOptions: VerifyTokenCallOptions | undefined,
-  ): TokenResult<C> | Promise<TokenResult<C>> {
+    sync: boolean,
+  ): TokenResult<C> | Promise<TokenResult<C>> | undefined {
     if (typeof token !== 'string') return tokenFailure('TOKEN_MALFORMED');
     if (token.length > maxLength) return tokenFailure('TOKEN_TOO_LARGE');
     const dot1 = token.indexOf('.');
@@ -479,7 +527,7 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     if (!entry.ok) return entry;
     const keys = entry.keys;
     if (keys === undefined || keys[0]!.kind !== 'hmac') {
-      return verifyPublic(token, dot1, dot2, entry, callOptions);
+      return verifyPublic(token, dot1, dot2, entry, callOptions, sync);
     }
     // HMAC: compare the base64url of the expected MAC with the token's text in constant
     // time. Equal text means equal bytes, and only the canonical spelling can be equal.
@@ -500,17 +548,26 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
         bytes === undefined || bytes.length === 0 ? 'TOKEN_MALFORMED' : 'TOKEN_SIGNATURE_INVALID',
       );
     }
-    return checkPayload(token, dot1, dot2, entry.header, callOptions);
+    return checkPayload(token, dot1, dot2, entry.header, callOptions, sync);
   }
 
   function verify(token: string, callOptions?: VerifyTokenCallOptions): Promise<TokenResult<C>> {
-    const result = verifySync(token, callOptions);
+    // Without `sync` the answer is never undefined.
+    const result = verifyNow(token, callOptions, false)!;
     if (result instanceof Promise) return result;
     return result.ok ? Promise.resolve(result) : settledTokenFailure(result.error.code);
   }
 
+  function verifySync(
+    token: string,
+    callOptions?: VerifyTokenCallOptions,
+  ): TokenResult<C> | undefined {
+    return verifyNow(token, callOptions, true) as TokenResult<C> | undefined;
+  }
+
   return {
     verify,
+    verifySync,
     ready: () =>
       Promise.all(prepared.flatMap((k) => (k.kind === 'public' ? [k.verifier.ready()] : []))).then(
         () => undefined,

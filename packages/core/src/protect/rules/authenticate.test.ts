@@ -4,9 +4,10 @@ import { createMemoryKeyStore } from '../../keys/memory-key-store.js';
 import { JAF_ROLES } from '../../rbac/jaf-roles.js';
 import { createTokenIssuer } from '../../tokens/create-token-issuer.js';
 import { createTokenVerifier, type TokenVerifier } from '../../tokens/create-token-verifier.js';
+import { createMemoryRevocationStore } from '../../tokens/revocation-store.js';
 import type { TokenResult } from '../../tokens/token-types.js';
 import { createSecurity } from '../create-security.js';
-import type { SecurityRequest } from '../types.js';
+import type { RuleContext, RuleOutcome, SecurityRequest } from '../types.js';
 import { authenticate } from './authenticate.js';
 import { requirePermission } from './require-permission.js';
 
@@ -242,5 +243,65 @@ describe('authenticate', () => {
     const d = await leaky.protect(request({ authorization: 'Bearer a.b.c' }));
     expect(d.message).toBe('token has expired');
     expect(JSON.stringify(d)).not.toContain('alice');
+  });
+
+  describe('synchronous outcomes', () => {
+    const contextOf = (headers: Record<string, string>): RuleContext => ({
+      request: request(headers),
+      url: new URL('https://api.example.com/chat'),
+      now: NOW,
+      principal: undefined,
+      state: {},
+    });
+    const isPromise = (value: unknown): value is Promise<RuleOutcome> => value instanceof Promise;
+
+    it('decides an HMAC bearer token without a promise, accepted or refused', async () => {
+      const rule = authenticate({ jwt });
+      const token = await issuer.issue({ sub: 'user-1', permissions: ['chat:basic'] });
+      const allowed = rule.evaluate(contextOf({ authorization: `Bearer ${token}` }));
+      expect(isPromise(allowed)).toBe(false);
+      expect(allowed).toMatchObject({
+        conclusion: 'allow',
+        code: 'AUTHENTICATED',
+        principal: { id: 'user-1', permissions: ['chat:basic'] },
+      });
+      const expired = await createTokenIssuer({
+        key: { alg: 'HS256', secret: SECRET },
+        issuer: 'jaf-system',
+        clock: () => NOW - 7_200_000,
+        expiresIn: 60,
+      }).issue({ sub: 'user-1' });
+      const denied = rule.evaluate(contextOf({ authorization: `Bearer ${expired}` }));
+      expect(isPromise(denied)).toBe(false);
+      expect(denied).toMatchObject({ conclusion: 'deny', status: 401, code: 'TOKEN_EXPIRED' });
+    });
+
+    it('awaits the verifier when a revocation lookup is needed, and still refuses a revoked jti', async () => {
+      const revocation = createMemoryRevocationStore({ clock: () => NOW });
+      const rule = authenticate({ jwt: { ...jwt, revocation } });
+      const token = await issuer.issue({ sub: 'user-1' });
+      const pending = rule.evaluate(contextOf({ authorization: `Bearer ${token}` }));
+      expect(isPromise(pending)).toBe(true);
+      expect(await pending).toMatchObject({ conclusion: 'allow', code: 'AUTHENTICATED' });
+      const verified = await createTokenVerifier(jwt).verify(token, { now: NOW });
+      if (!verified.ok) throw new Error('fixture token must verify');
+      await revocation.revoke(verified.value.claims.jti!, NOW + 3_600_000);
+      const security = createSecurity({ rules: [rule], clock: () => NOW });
+      const d = await security.protect(request({ authorization: `Bearer ${token}` }));
+      expect(d).toMatchObject({ allowed: false, status: 401, code: 'TOKEN_REVOKED' });
+    });
+
+    it('falls back to verify when a verifier has no synchronous form or declines', async () => {
+      const token = await issuer.issue({ sub: 'user-1' });
+      const real = createTokenVerifier(jwt);
+      const asyncOnly: TokenVerifier = { verify: real.verify, ready: real.ready };
+      const declining: TokenVerifier = { ...asyncOnly, verifySync: () => undefined };
+      for (const verifier of [asyncOnly, declining]) {
+        const rule = authenticate({ jwt: verifier });
+        const outcome = rule.evaluate(contextOf({ authorization: `Bearer ${token}` }));
+        expect(isPromise(outcome)).toBe(true);
+        expect(await outcome).toMatchObject({ conclusion: 'allow', principal: { id: 'user-1' } });
+      }
+    });
   });
 });

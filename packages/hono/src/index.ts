@@ -36,10 +36,32 @@ function readNodeServerIp(c: HonoContextLike): string | undefined {
   return env?.incoming?.socket?.remoteAddress;
 }
 
+const BYTES = Symbol('jaf-sec body bytes');
+const TEXT = Symbol('jaf-sec body text');
+
 interface HonoBodyCache {
   arrayBuffer?: Promise<ArrayBuffer>;
   text?: Promise<string>;
+  [BYTES]?: Promise<ArrayBuffer>;
+  [TEXT]?: Promise<string>;
 }
+
+const utf8 = new TextDecoder();
+const decodeUtf8 = (bytes: ArrayBuffer): string => utf8.decode(bytes);
+
+// One accessor pair for every request (per-request closures would give each body cache its
+// own property layout): `text` decodes the cached bytes on first use.
+const LAZY_TEXT: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: HonoBodyCache) {
+    this[TEXT] ??= this[BYTES]!.then(decodeUtf8);
+    return this[TEXT];
+  },
+  set(this: HonoBodyCache, value: Promise<string>) {
+    this[TEXT] = value;
+  },
+};
 
 // Reads the body into Hono's cache and also offers it as text, lazily: c.req.json() and
 // c.req.text() then decode the cached bytes instead of rebuilding a Response around them.
@@ -48,18 +70,8 @@ function readThroughCache(c: HonoContextLike): Promise<ArrayBuffer> {
   const bytes = req.arrayBuffer();
   const cache = req.bodyCache;
   if (cache && cache.text === undefined) {
-    let text: Promise<string> | undefined;
-    Object.defineProperty(cache, 'text', {
-      configurable: true,
-      enumerable: false,
-      get: () => {
-        text ??= bytes.then((b) => new TextDecoder().decode(b));
-        return text;
-      },
-      set: (value: Promise<string>) => {
-        text = value;
-      },
-    });
+    cache[BYTES] = bytes;
+    Object.defineProperty(cache, 'text', LAZY_TEXT);
   }
   return bytes;
 }

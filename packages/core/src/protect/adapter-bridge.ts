@@ -225,9 +225,12 @@ export interface BridgeNodeOptions {
 // stream before it emits 'end', so a body parser that runs after us reads them as if nothing
 // had happened. Node schedules 'end' only when the buffer is empty; unshifting synchronously
 // after the last read keeps it from being emitted.
-function readNodeBody(req: NodeRequestLike, limit: number): Promise<BodyResult> {
+function readNodeBody(req: NodeRequestLike, limit: number): BodyResult | Promise<BodyResult> {
+  const chunks: Uint8Array[] = [];
+  // A small body has usually arrived with the headers: when the message is complete, its
+  // bytes are all in the stream's buffer and are read now, without listeners or a promise.
+  if (req.complete) return drainNodeBody(req, limit, chunks, 0).result!;
   return new Promise((resolve) => {
-    const chunks: Uint8Array[] = [];
     let size = 0;
     const finish = (result: BodyResult) => {
       req.removeListener('readable', onReadable);
@@ -239,25 +242,38 @@ function readNodeBody(req: NodeRequestLike, limit: number): Promise<BodyResult> 
       finish({ ok: false, code: 'BODY_UNAVAILABLE' });
     }
     function onReadable() {
-      for (;;) {
-        const chunk = req.read();
-        if (chunk === null || chunk === undefined) break;
-        if (!(chunk instanceof Uint8Array)) return finish({ ok: false, code: 'BODY_UNAVAILABLE' });
-        size += chunk.byteLength;
-        if (size > limit) return finish({ ok: false, code: 'BODY_TOO_LARGE' });
-        chunks.push(chunk);
-      }
-      if (req.complete) {
-        const bytes = chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
-        if (bytes.byteLength > 0) req.unshift(bytes);
-        // Copy so that the caller's bytes cannot change under the app's parser (or vice versa).
-        finish({ ok: true, bytes: new Uint8Array(bytes) });
-      }
+      const drained = drainNodeBody(req, limit, chunks, size);
+      size = drained.size;
+      if (drained.result !== undefined) finish(drained.result);
     }
     req.on('error', onError);
     req.on('aborted', onError);
     req.on('readable', onReadable);
   });
+}
+
+// Reads what the stream holds into `chunks`; once the message is complete, puts the bytes
+// back (in the same tick as the last read, see readNodeBody) and gives the result.
+function drainNodeBody(
+  req: NodeRequestLike,
+  limit: number,
+  chunks: Uint8Array[],
+  size: number,
+): { size: number; result: BodyResult | undefined } {
+  for (;;) {
+    const chunk = req.read();
+    if (chunk === null || chunk === undefined) break;
+    if (!(chunk instanceof Uint8Array))
+      return { size, result: { ok: false, code: 'BODY_UNAVAILABLE' } };
+    size += chunk.byteLength;
+    if (size > limit) return { size, result: { ok: false, code: 'BODY_TOO_LARGE' } };
+    chunks.push(chunk);
+  }
+  if (!req.complete) return { size, result: undefined };
+  const bytes = chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
+  if (bytes.byteLength > 0) req.unshift(bytes);
+  // Copy so that the caller's bytes cannot change under the app's parser (or vice versa).
+  return { size, result: { ok: true, bytes: new Uint8Array(bytes) } };
 }
 
 /**

@@ -117,7 +117,13 @@ export function redactSseStream(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         pending += decoder.decode(chunk, { stream: true });
-        if (pending.includes('\r')) pending = pending.replace(/\r\n?/g, '\n');
+        if (pending.includes('\r')) {
+          // A final CR waits for the next chunk: a CRLF split across chunks would otherwise
+          // become two line ends, a blank line that cuts the event in two.
+          const held = pending.endsWith('\r');
+          pending = (held ? pending.slice(0, -1) : pending).replace(/\r\n?/g, '\n');
+          if (held) pending += '\r';
+        }
         let sep = pending.indexOf('\n\n');
         while (sep >= 0) {
           handleEvent(pending.slice(0, sep), controller);
@@ -127,6 +133,7 @@ export function redactSseStream(
       },
       flush(controller) {
         pending += decoder.decode();
+        if (pending.includes('\r')) pending = pending.replace(/\r\n?/g, '\n');
         let end = pending.length;
         while (end > 0 && pending.charCodeAt(end - 1) === 10) end--;
         if (pending.trim().length > 0) handleEvent(pending.slice(0, end), controller);

@@ -146,6 +146,20 @@ const bytes = (parts: string[]): ReadableStream<Uint8Array> => {
 };
 
 describe('SSE redaction', () => {
+  it('gives the same events for CRLF line ends at every chunk boundary', async () => {
+    const whole =
+      'event: delta\r\ndata: mail ana@example.com now\r\n\r\nevent: delta\r\ndata: ok\r\n\r\n';
+    const expected = await new Response(redactSseStream(bytes([whole]))).text();
+    // Both events keep their event field with their data, and the address is redacted.
+    expect(expected.split('event: delta\ndata: ')).toHaveLength(3);
+    expect(expected).toContain('[EMAIL]');
+    expect(expected).not.toContain('ana@');
+    for (let i = 1; i < whole.length; i++) {
+      const split = bytes([whole.slice(0, i), whole.slice(i)]);
+      expect(await new Response(redactSseStream(split)).text()).toBe(expected);
+    }
+  });
+
   it('redacts plain-text event data split across events', async () => {
     const body = bytes(['data: card 4111 11\n\n', 'data: 11 1111 1111 ok\n', '\n']);
     const text = await new Response(redactSseStream(body)).text();

@@ -14,6 +14,7 @@ import {
   isBase62Code,
   isCardNumber,
   isDigitCode,
+  isHexCode,
   isIban,
   isInternationalPhone,
   isIpv4,
@@ -168,8 +169,6 @@ const isLowerCode = (c: number): boolean => c >= 97 && c <= 122;
 const isAlnumCode = (c: number): boolean => isDigitCode(c) || isUpperCode(c) || isLowerCode(c);
 /** Letters, digits and `_`: what glues characters into one token. */
 const isWordCode = (c: number): boolean => isAlnumCode(c) || c === 95;
-const isHexCode = (c: number): boolean =>
-  isDigitCode(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
 /** Marks index `i` as read (exclusive bound). */
 const touch = (s: Scan, i: number): void => {

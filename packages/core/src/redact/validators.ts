@@ -192,7 +192,8 @@ export function isIpv4(text: string): boolean {
   return parts === 4;
 }
 
-const isHexCode = (c: number): boolean =>
+/** True for ASCII hex digits (either case). */
+export const isHexCode = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
 /**

@@ -19,6 +19,7 @@ export {
   SENSITIVE_KEYS,
 } from './redact-object.js';
 export {
+  DEFAULT_MAX_SSE_EVENT_LENGTH,
   OPENAI_CHAT_SSE,
   PLAIN_TEXT_SSE,
   type RedactSseOptions,

@@ -43,7 +43,16 @@ export const OPENAI_CHAT_SSE: SseTextCodec = {
 export interface RedactSseOptions extends RedactionStreamOptions {
   /** How event data carries text. Default {@link PLAIN_TEXT_SSE}. */
   readonly codec?: SseTextCodec | undefined;
+  /**
+   * Longest event (characters up to its blank line) held while waiting for its end. An
+   * upstream that exceeds it stops the stream with an error rather than growing the buffer
+   * without bound or letting unredacted text through. Default 1,048,576.
+   */
+  readonly maxEventLength?: number | undefined;
 }
+
+/** Default {@link RedactSseOptions.maxEventLength}: 1 Mi characters. */
+export const DEFAULT_MAX_SSE_EVENT_LENGTH = 1_048_576;
 
 const encoder = new TextEncoder();
 
@@ -113,27 +122,47 @@ export function redactSseStream(
     controller.enqueue(encoder.encode(formatEvent(fields, codec.write(data, out))));
   };
 
+  const maxEventLength = options.maxEventLength ?? DEFAULT_MAX_SSE_EVENT_LENGTH;
+  if (!Number.isSafeInteger(maxEventLength) || maxEventLength < 1) {
+    throw new RangeError(
+      'redactSseStream: maxEventLength must be a positive integer (characters).',
+    );
+  }
+  // Where the next search for a blank line starts: text already searched is not searched
+  // again, so a long event costs linear time, not quadratic.
+  let scanFrom = 0;
+  // A final CR waits for the next chunk: a CRLF split across chunks would otherwise become
+  // two line ends, a blank line that cuts the event in two.
+  let heldCr = false;
+  const normalize = (text: string, final: boolean): string => {
+    let t = heldCr ? `\r${text}` : text;
+    heldCr = !final && t.endsWith('\r');
+    if (heldCr) t = t.slice(0, -1);
+    return t.includes('\r') ? t.replace(/\r\n?/g, '\n') : t;
+  };
+
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
-        pending += decoder.decode(chunk, { stream: true });
-        if (pending.includes('\r')) {
-          // A final CR waits for the next chunk: a CRLF split across chunks would otherwise
-          // become two line ends, a blank line that cuts the event in two.
-          const held = pending.endsWith('\r');
-          pending = (held ? pending.slice(0, -1) : pending).replace(/\r\n?/g, '\n');
-          if (held) pending += '\r';
-        }
-        let sep = pending.indexOf('\n\n');
+        pending += normalize(decoder.decode(chunk, { stream: true }), false);
+        let sep = pending.indexOf('\n\n', scanFrom);
         while (sep >= 0) {
           handleEvent(pending.slice(0, sep), controller);
           pending = pending.slice(sep + 2);
           sep = pending.indexOf('\n\n');
         }
+        scanFrom = Math.max(0, pending.length - 1);
+        if (pending.length > maxEventLength) {
+          pending = '';
+          controller.error(
+            new RangeError(
+              `redactSseStream: an event grew past maxEventLength (${maxEventLength} characters) without ending; the stream was stopped so no unredacted text leaks.`,
+            ),
+          );
+        }
       },
       flush(controller) {
-        pending += decoder.decode();
-        if (pending.includes('\r')) pending = pending.replace(/\r\n?/g, '\n');
+        pending += normalize(decoder.decode(), true);
         let end = pending.length;
         while (end > 0 && pending.charCodeAt(end - 1) === 10) end--;
         if (pending.trim().length > 0) handleEvent(pending.slice(0, end), controller);

@@ -160,6 +160,28 @@ describe('SSE redaction', () => {
     }
   });
 
+  it('stops with an error, leaking nothing, when an event never ends within maxEventLength', async () => {
+    const parts = ['data: ok\n\n'];
+    for (let i = 0; i < 50; i++) parts.push(`data: secret ana${i}@example.com filler filler\n`);
+    const reader = redactSseStream(bytes(parts), { maxEventLength: 1000 }).getReader();
+    const seen: string[] = [];
+    const dec = new TextDecoder();
+    const failure = await (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return undefined;
+        seen.push(dec.decode(value));
+      }
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RangeError);
+    expect(String((failure as Error).message)).toMatch(/maxEventLength \(1000 characters\)/);
+    expect(String((failure as Error).message)).not.toContain('ana');
+    // The complete first event went out (its text may be held back as the redactor's tail);
+    // nothing of the unfinished one did.
+    expect(seen.join('')).toMatch(/^data: (ok)?\n\n$/);
+    expect(() => redactSseStream(bytes([]), { maxEventLength: 0 })).toThrow(RangeError);
+  });
+
   it('redacts plain-text event data split across events', async () => {
     const body = bytes(['data: card 4111 11\n\n', 'data: 11 1111 1111 ok\n', '\n']);
     const text = await new Response(redactSseStream(body)).text();

@@ -82,17 +82,27 @@ const platformTimeout = (): ((ms: number) => AbortSignal) | undefined => {
   return typeof t === 'function' ? (ms) => t.call(AbortSignal, ms) : undefined;
 };
 
-const anySignal = (signals: AbortSignal[]): AbortSignal => {
-  if (signals.length === 1) return signals[0]!;
+// One signal that aborts when any of `signals` does. The listeners it adds to the caller's
+// signals are removed by `release()` after each check, so a long-lived signal passed to
+// every check (a shutdown signal, say) does not collect one listener per check.
+const linkSignals = (signals: AbortSignal[]): { signal: AbortSignal; release(): void } => {
   const controller = new AbortController();
+  const unlinks: (() => void)[] = [];
   for (const s of signals) {
     if (s.aborted) {
       controller.abort(s.reason);
       break;
     }
-    s.addEventListener('abort', () => controller.abort(s.reason), { once: true });
+    const onAbort = () => controller.abort(s.reason);
+    s.addEventListener('abort', onAbort, { once: true });
+    unlinks.push(() => s.removeEventListener('abort', onAbort));
   }
-  return controller.signal;
+  return {
+    signal: controller.signal,
+    release: () => {
+      for (const unlink of unlinks) unlink();
+    },
+  };
 };
 
 class ProviderAborted extends Error {}
@@ -170,7 +180,8 @@ export function createContentFilter(options: ContentFilterOptions): ContentFilte
         const make = options.createTimeoutSignal ?? platformTimeout();
         if (make) signals.push(make(timeoutMs));
       }
-      const signal = signals.length > 0 ? anySignal(signals) : new AbortController().signal;
+      const linked = linkSignals(signals);
+      const signal = linked.signal;
       let status: 'ok' | 'timeout' | 'error' = 'ok';
       let verdict: ProviderVerdict | undefined;
       try {
@@ -181,6 +192,8 @@ export function createContentFilter(options: ContentFilterOptions): ContentFilte
         });
       } catch (e) {
         status = e instanceof ProviderAborted || signal.aborted ? 'timeout' : 'error';
+      } finally {
+        linked.release();
       }
       const p = { status, name: provider.name } as const;
       if (verdict === undefined) {

@@ -118,6 +118,8 @@ const hsVerify = await compare(
       fn: () => floorVerifyHs256(hsToken),
     },
     { name: 'jaf-sec verifier.verify', fn: () => verifier.verify(hsToken) },
+    // The same checks without a promise (what the authenticate rule uses for HMAC tokens).
+    { name: 'jaf-sec verifier.verifySync', fn: () => verifier.verifySync(hsToken) },
     {
       name: 'jose jwtVerify (key imported once)',
       fn: () => jwtVerify(hsToken, joseHsKey, { issuer: claims.iss, audience: claims.aud }),

@@ -143,6 +143,9 @@ async function startServer(
       ...process.env,
       JAF_EXAMPLE_JWT_SECRET: SECRET,
       JAF_BENCH: '1',
+      // The example's full pipeline, with limits no load test from one address reaches.
+      SHIELD_BURST: 'off',
+      CHAT_RATE_LIMIT: '1000000000/60',
       NEXT_TELEMETRY_DISABLED: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

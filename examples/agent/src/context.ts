@@ -94,7 +94,10 @@ export interface AgentContext {
 /**
  * Reads the example's settings from the environment: `CORS_ORIGINS` (comma-separated),
  * `TRUSTED_PROXIES` (comma-separated CIDRs or presets; default `loopback`) and
- * `SHIELD_BURST=off` (turn burst detection off, e.g. for a load test from one address).
+ * `SHIELD_BURST=off` (turn burst detection off, e.g. for a load test from one address) and
+ * `CHAT_RATE_LIMIT=<limit>/<window seconds>` (e.g. `20/60`, the default) for the chat policy.
+ *
+ * @throws TypeError when `CHAT_RATE_LIMIT` is not `<positive integer>/<positive integer>`.
  *
  * @example
  * ```ts
@@ -109,10 +112,24 @@ export function readAgentEnv(
       ?.split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
+  const limits: { burst?: false; chat?: RateLimitPolicy } = {};
+  if (env.SHIELD_BURST === 'off') limits.burst = false;
+  if (env.CHAT_RATE_LIMIT !== undefined) {
+    const [limit, seconds] = env.CHAT_RATE_LIMIT.split('/').map(Number);
+    if (
+      !Number.isSafeInteger(limit) ||
+      !Number.isSafeInteger(seconds) ||
+      limit! < 1 ||
+      seconds! < 1
+    ) {
+      throw new TypeError('CHAT_RATE_LIMIT must read <limit>/<window seconds>, e.g. 20/60.');
+    }
+    limits.chat = { limit: limit!, windowMs: seconds! * 1000 };
+  }
   return {
     corsOrigins: list(env.CORS_ORIGINS),
     trustedProxies: list(env.TRUSTED_PROXIES) as ClientIpOptions['trustedProxies'],
-    limits: env.SHIELD_BURST === 'off' ? { burst: false } : undefined,
+    limits: Object.keys(limits).length > 0 ? limits : undefined,
   };
 }
 

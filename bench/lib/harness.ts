@@ -20,6 +20,11 @@ export interface CompareOptions {
   targetMs?: number;
   /** Bytes processed per op, to report throughput. */
   bytesPerOp?: number;
+  /**
+   * Runs untimed before every timed batch (e.g. a full GC), so a candidate does not pay
+   * for garbage or unfinished GC marking left behind by the candidate before it.
+   */
+  beforeBatch?: () => void;
 }
 
 export interface Row {
@@ -69,7 +74,10 @@ export async function compare(
     plans.push({ c, n, isAsync, samples: [] });
   }
   for (let r = 0; r < rounds; r++) {
-    for (const p of plans) p.samples.push(((await timeBatch(p.c.fn, p.n, p.isAsync)) * 1e6) / p.n);
+    for (const p of plans) {
+      options.beforeBatch?.();
+      p.samples.push(((await timeBatch(p.c.fn, p.n, p.isAsync)) * 1e6) / p.n);
+    }
   }
   const baseName = options.baseline ?? candidates[0]!.name;
   const base = plans.find((p) => p.c.name === baseName);

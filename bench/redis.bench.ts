@@ -15,6 +15,9 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient } from 'redis';
 import { compare, note, versionOf, writeSection } from './lib/harness.js';
 
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => {
     const p = (s.address() as { port: number }).port;
@@ -133,6 +136,9 @@ const seqRows = await compare(
   {
     rounds: 15,
     targetMs: 60,
+    // One process and heap for all candidates: a full GC before each timed batch so none
+    // pays for the garbage the previous one left.
+    beforeBatch: gc,
   },
 );
 
@@ -160,6 +166,7 @@ const parRows = await compare(
   {
     rounds: 15,
     targetMs: 80,
+    beforeBatch: gc,
   },
 );
 

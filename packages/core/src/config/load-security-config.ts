@@ -98,7 +98,7 @@ export type SecurityConfigResult =
   | { readonly ok: true; readonly value: SecurityConfig }
   | { readonly ok: false; readonly error: SecurityConfigError };
 
-/** The environment: any string map (`process.env`, a parsed .env file, Workers bindings). */
+/** The environment: any string map (Node's environment, a parsed .env file, Workers bindings). */
 export type SecurityEnv = Readonly<Record<string, string | undefined>>;
 
 // Issues travel through valibot with the code as message and the context (never a
@@ -339,7 +339,7 @@ const mask = (s: ConfigSecret | undefined) =>
 
 /**
  * Loads and validates the security configuration from an environment map, reporting
- * every problem at once, each with how to fix it. Core never reads `process.env`: pass it
+ * every problem at once, each with how to fix it. Core never reads the process environment: pass it
  * (or a parsed .env file, or Workers bindings) in.
  *
  * Variables: `JWT_SECRET_KEY`, `JWT_EXPIRY_SECONDS`, `ENCRYPTION_KEY`, `ENCRYPTION_KEY_ID`,
@@ -353,7 +353,7 @@ const mask = (s: ConfigSecret | undefined) =>
  * @returns `ok(config)` or `CONFIG_INVALID` with `issues` (codes in {@link ConfigIssueCode}).
  * @example
  * ```ts
- * const result = loadSecurityConfig(process.env);
+ * const result = loadSecurityConfig(env); // Node's environment, a parsed .env file or a Worker's bindings
  * if (!result.ok) {
  *   for (const i of result.error.issues) console.error(`${i.variable}: ${i.message} ${i.fix}`);
  *   process.exit(1);

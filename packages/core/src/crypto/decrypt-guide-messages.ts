@@ -17,7 +17,7 @@ export type GuideMessageErrorCode = FernetErrorCode | 'GUIDE_MESSAGE_MALFORMED';
  * @returns The plaintext messages, or the first failure (its message names the position).
  * @example
  * ```ts
- * const legacy = await deriveGuideFernetKey(process.env.ENCRYPTION_PASSWORD!, salt);
+ * const legacy = await deriveGuideFernetKey(env.ENCRYPTION_PASSWORD!, salt);
  * const plain = await decryptGuideMessages(row.messages, legacy);
  * if (plain.ok) await memory.storeMessages(row.id, plain.value); // an encrypted provider
  * ```

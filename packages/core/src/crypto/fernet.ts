@@ -73,7 +73,7 @@ const MAX_TOKEN_CHARS = 64 * 1024 * 1024;
  * @throws TypeError when the key is not 32 bytes of url-safe base64.
  * @example
  * ```ts
- * const key = importFernetKey(process.env.FERNET_KEY!);
+ * const key = importFernetKey(env.FERNET_KEY!);
  * const token = await fernetEncrypt('hello', key);
  * ```
  */

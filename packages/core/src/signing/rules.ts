@@ -72,7 +72,7 @@ export interface VerifyWebhookRuleOptions extends WebhookVerifierOptions {
  * @throws TypeError on a bad secret or option.
  * @example
  * ```ts
- * createSecurity({ rules: [verifyWebhookRule({ secret: process.env.WEBHOOK_SECRET!, parse: 'json' })] });
+ * createSecurity({ rules: [verifyWebhookRule({ secret: env.WEBHOOK_SECRET!, parse: 'json' })] });
  * ```
  */
 export function verifyWebhookRule(options: VerifyWebhookRuleOptions): Rule {
@@ -119,7 +119,7 @@ export interface VerifyLegacySignatureRuleOptions extends LegacySignatureOptions
  * @returns a Rule named `legacy-signature` (401 with a {@link LegacySignatureErrorCode}).
  * @example
  * ```ts
- * verifyLegacySignatureRule({ secret: process.env.API_SECRET_KEY! });
+ * verifyLegacySignatureRule({ secret: env.API_SECRET_KEY! });
  * ```
  */
 export function verifyLegacySignatureRule(options: VerifyLegacySignatureRuleOptions): Rule {

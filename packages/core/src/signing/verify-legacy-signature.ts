@@ -146,7 +146,7 @@ export function parseLegacyTimestamp(text: string): number | undefined {
  * @throws TypeError on an empty secret or a bad window.
  * @example
  * ```ts
- * const legacy = createLegacySignatureVerifier({ secret: process.env.API_SECRET_KEY! });
+ * const legacy = createLegacySignatureVerifier({ secret: env.API_SECRET_KEY! });
  * const r = await legacy.verify({ method: 'POST', url: request.url, headers: request.headers, body });
  * ```
  */

@@ -155,7 +155,7 @@ export interface WebhookSigner {
  * @throws TypeError on a missing, malformed or short secret.
  * @example
  * ```ts
- * const signer = createWebhookSigner(process.env.WEBHOOK_SECRET!);
+ * const signer = createWebhookSigner(env.WEBHOOK_SECRET!);
  * const headers = signer.sign({ id: 'msg_1', timestamp: new Date(), payload: body });
  * ```
  */
@@ -237,7 +237,7 @@ function parseTimestamp(text: string): number | undefined {
  * @throws TypeError on a missing, malformed or short secret, or a bad tolerance.
  * @example
  * ```ts
- * const webhooks = createWebhookVerifier({ secret: process.env.WEBHOOK_SECRET!, parse: 'json' });
+ * const webhooks = createWebhookVerifier({ secret: env.WEBHOOK_SECRET!, parse: 'json' });
  * const r = await webhooks.verify({ headers: request.headers, body: await request.text() });
  * if (!r.ok) return new Response(null, { status: r.error.code === 'NONCE_REPLAYED' ? 200 : 401 });
  * ```

@@ -64,7 +64,7 @@ function checkLifetime(value: unknown, name: string): number {
  * @example
  * ```ts
  * const issuer = createTokenIssuer({
- *   key: { alg: 'HS256', kid: '2026-01', secret: process.env.JWT_SECRET! },
+ *   key: { alg: 'HS256', kid: '2026-01', secret: env.JWT_SECRET! },
  *   issuer: 'https://auth.example.com',
  *   audience: 'agent-api',
  *   expiresIn: 900,

@@ -176,7 +176,7 @@ function checkSeconds(value: number | undefined, name: string): void {
  * @example
  * ```ts
  * const verifier = createTokenVerifier({
- *   keys: [{ alg: 'HS256', kid: '2026-01', secret: process.env.JWT_SECRET! }],
+ *   keys: [{ alg: 'HS256', kid: '2026-01', secret: env.JWT_SECRET! }],
  *   issuer: 'https://auth.example.com',
  *   audience: 'agent-api',
  * });

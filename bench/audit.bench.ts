@@ -11,7 +11,8 @@
 import { createAuditLog, createJsonLinesSink, createPinoSink } from '@jaf-sec/core/audit';
 import type { Decision, SecurityRequest } from '@jaf-sec/core/protect';
 import pino from 'pino';
-import { type Candidate, compare, note, versionOf, writeSection } from './lib/harness.js';
+import { compare, note, versionOf, writeSection } from './lib/harness.js';
+import { rotated } from './lib/rotated.js';
 
 const sinkStream = { write: (_chunk: string) => {} };
 const logger = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }, sinkStream);
@@ -104,35 +105,6 @@ const auditChain = createAuditLog({
   chain: true,
 });
 
-/**
- * Runs one comparison three times, rotating the candidates' order (the machine is shared
- * and V8 tunes for whichever candidate runs first), and returns each candidate's median
- * ratio to the baseline across the three runs.
- */
-async function rotated(
-  title: string,
-  candidates: Candidate[],
-  baseline: string,
-): Promise<Map<string, number>> {
-  const ratios = new Map<string, number[]>();
-  for (let turn = 0; turn < 3; turn++) {
-    const order = [...candidates.slice(turn), ...candidates.slice(0, turn)];
-    const rows = await compare(`${title} (run ${turn + 1} of 3)`, order, {
-      baseline,
-      rounds: 41,
-      targetMs: 15,
-    });
-    for (const r of rows) ratios.set(r.name, [...(ratios.get(r.name) ?? []), r.ratio]);
-  }
-  const medians = new Map<string, number>();
-  for (const [name, rs] of ratios) medians.set(name, [...rs].sort((a, b) => a - b)[1]!);
-  note('');
-  note(`Median ratio over the three runs (to ${baseline}):`);
-  for (const [name, m] of medians) note(`- ${name}: ${m.toFixed(2)}x`);
-  note('');
-  return medians;
-}
-
 /** CPU time per op (process.cpuUsage, this process only), alternating rounds, ratio of medians. */
 async function cpuRatio(
   label: string,
@@ -187,7 +159,7 @@ for (const [label, decision] of [
         fn: () => auditChain.onDecision(decision, request),
       },
     ],
-    BASE,
+    { rounds: 41, targetMs: 15 },
   );
 }
 

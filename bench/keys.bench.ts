@@ -10,41 +10,8 @@ import {
   parseApiKey,
   verifyApiKey,
 } from '@jaf-sec/core/keys';
-import { type Candidate, compare, note, versionOf, writeSection } from './lib/harness.js';
-
-function target(label: string, value: number, limit: number): void {
-  note(
-    `- ${label}: **${value.toFixed(2)}x** (target <= ${limit}x) ${value <= limit ? 'met' : '**MISSED**'}`,
-  );
-}
-
-/**
- * Runs one comparison three times, rotating the candidates' order (the machine is shared
- * and V8 tunes for whichever candidate runs first), and returns each candidate's median
- * ratio to the baseline across the three runs.
- */
-async function rotated(
-  title: string,
-  candidates: Candidate[],
-  baseline: string,
-): Promise<Map<string, number>> {
-  const ratios = new Map<string, number[]>();
-  for (let turn = 0; turn < 3; turn++) {
-    const order = [...candidates.slice(turn), ...candidates.slice(0, turn)];
-    const rows = await compare(`${title} (run ${turn + 1} of 3)`, order, {
-      baseline,
-      rounds: 21,
-    });
-    for (const r of rows) ratios.set(r.name, [...(ratios.get(r.name) ?? []), r.ratio]);
-  }
-  const medians = new Map<string, number>();
-  for (const [name, rs] of ratios) medians.set(name, [...rs].sort((a, b) => a - b)[1]!);
-  note('');
-  note(`Median ratio over the three runs (to ${baseline}):`);
-  for (const [name, m] of medians) note(`- ${name}: ${m.toFixed(2)}x`);
-  note('');
-  return medians;
-}
+import { note, versionOf, writeSection } from './lib/harness.js';
+import { ratio, rotated, target } from './lib/rotated.js';
 
 const now = Date.now();
 // A store with 10,000 keys, as a service with many clients would hold.
@@ -72,7 +39,7 @@ const FLOOR = 'floor: createHash(sha256).digest(hex) + Map.get';
 const FAST_FLOOR = 'floor (one-shot crypto.hash hex) + Map.get';
 const VERIFIER = 'jaf-sec createApiKeyVerifier().verify';
 const ONE_SHOT = 'jaf-sec verifyApiKey (one-shot)';
-const ratios = await rotated(
+const rows = await rotated(
   'verify an API key (10,000 keys in memory)',
   [
     { name: FLOOR, fn: () => floorMap.get(createHash('sha256').update(key).digest('hex')) },
@@ -81,12 +48,12 @@ const ratios = await rotated(
     { name: VERIFIER, fn: () => verifier.verify(key) },
     { name: ONE_SHOT, fn: () => verifyApiKey(key, store, { now }) },
   ],
-  FLOOR,
+  { rounds: 21 },
 );
-target('verifyApiKey vs createHash SHA-256 + Map.get (the issue target)', ratios.get(ONE_SHOT)!, 2);
-target('createApiKeyVerifier().verify vs createHash SHA-256 + Map.get', ratios.get(VERIFIER)!, 2);
+target('verifyApiKey vs createHash SHA-256 + Map.get (the issue target)', ratio(rows, ONE_SHOT), 2);
+target('createApiKeyVerifier().verify vs createHash SHA-256 + Map.get', ratio(rows, VERIFIER), 2);
 note(
-  `- informational: verify vs the one-shot crypto.hash floor: ${(ratios.get(VERIFIER)! / ratios.get(FAST_FLOOR)!).toFixed(2)}x. The floors do no format/checksum check, no revocation/expiry/use-limit checks, record no use and are synchronous; jaf-sec's store API is async (one awaited, atomic store call per verification: check revoked/expired/uses and record the use). jaf-sec hashes with the one-shot crypto.hash, which is why it can beat the createHash floor.`,
+  `- informational: verify vs the one-shot crypto.hash floor: ${(ratio(rows, VERIFIER) / ratio(rows, FAST_FLOOR)).toFixed(2)}x. The floors do no format/checksum check, no revocation/expiry/use-limit checks, record no use and are synchronous; jaf-sec's store API is async (one awaited, atomic store call per verification: check revoked/expired/uses and record the use). jaf-sec hashes with the one-shot crypto.hash, which is why it can beat the createHash floor.`,
 );
 note(
   '- a mistyped key is refused by the checksum before any hashing or store access: see the parseApiKey row.',

@@ -11,41 +11,8 @@ import {
 } from '@jaf-sec/core/protect';
 import { JAF_ROLES } from '@jaf-sec/core/rbac';
 import { createTokenIssuer, createTokenVerifier } from '@jaf-sec/core/tokens';
-import { type Candidate, compare, note, versionOf, writeSection } from './lib/harness.js';
-
-function target(label: string, value: number, limit: number): void {
-  note(
-    `- ${label}: **${value.toFixed(2)}x** (target <= ${limit}x) ${value <= limit ? 'met' : '**MISSED**'}`,
-  );
-}
-
-/**
- * Runs one comparison three times, rotating the candidates' order (the machine is shared
- * and V8 tunes for whichever candidate runs first), and returns each candidate's median
- * ratio to the baseline across the three runs.
- */
-async function rotated(
-  title: string,
-  candidates: Candidate[],
-  baseline: string,
-): Promise<Map<string, number>> {
-  const ratios = new Map<string, number[]>();
-  for (let turn = 0; turn < 3; turn++) {
-    const order = [...candidates.slice(turn), ...candidates.slice(0, turn)];
-    const rows = await compare(`${title} (run ${turn + 1} of 3)`, order, {
-      baseline,
-      rounds: 21,
-    });
-    for (const r of rows) ratios.set(r.name, [...(ratios.get(r.name) ?? []), r.ratio]);
-  }
-  const medians = new Map<string, number>();
-  for (const [name, rs] of ratios) medians.set(name, [...rs].sort((a, b) => a - b)[1]!);
-  note('');
-  note(`Median ratio over the three runs (to ${baseline}):`);
-  for (const [name, m] of medians) note(`- ${name}: ${m.toFixed(2)}x`);
-  note('');
-  return medians;
-}
+import { note, versionOf, writeSection } from './lib/harness.js';
+import { ratio, rotated, target } from './lib/rotated.js';
 
 const secret = 'bench-secret-bench-secret-bench-secret-0123456789';
 const now = Date.now();
@@ -124,11 +91,11 @@ const tokenRatios = await rotated(
     },
     { name: 'protect(): Web Headers request', fn: () => security.protect(bearerWeb) },
   ],
-  BASE,
+  { rounds: 21 },
 );
 target(
   'protect() with authenticate + requirePermission vs verifyToken alone (median of 3 runs)',
-  tokenRatios.get(PROTECT)!,
+  ratio(tokenRatios, PROTECT),
   1.3,
 );
 
@@ -174,10 +141,10 @@ const keyRatios = await rotated(
     { name: KEY_BASE, fn: () => keyVerifier.verify(apiKey.key) },
     { name: KEY_PROTECT, fn: () => keySecurity.protect(keyRequest) },
   ],
-  KEY_BASE,
+  { rounds: 21 },
 );
 note(
-  `- informational: API key protect() vs the key verifier alone: ${keyRatios.get(KEY_PROTECT)!.toFixed(2)}x (median of 3 runs)`,
+  `- informational: API key protect() vs the key verifier alone: ${ratio(keyRatios, KEY_PROTECT).toFixed(2)}x (median of 3 runs)`,
 );
 
 await writeSection('protect', 'protect() pipeline', {

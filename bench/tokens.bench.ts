@@ -15,7 +15,8 @@ import { createTokenIssuer, createTokenVerifier } from '@jaf-sec/core/tokens';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { importJWK, jwtVerify, SignJWT } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
-import { compare, note, type Row, versionOf, writeSection } from './lib/harness.js';
+import { compare, note, versionOf, writeSection } from './lib/harness.js';
+import { ratio, target } from './lib/rotated.js';
 
 const secret = Buffer.from('bench-secret-bench-secret-bench-secret-0123456789'.slice(0, 32));
 const now = Date.now();
@@ -60,13 +61,6 @@ async function cpuRatio(
   const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
   note(
     `- CPU-time cross-check, ${label}: floor ${(med(a) / 1000).toFixed(2)} µs, jaf-sec ${(med(b) / 1000).toFixed(2)} µs CPU per op: **${(med(b) / med(a)).toFixed(2)}x**`,
-  );
-}
-
-const ratio = (rows: Row[], name: string): number => rows.find((r) => r.name === name)!.ratio;
-function target(label: string, value: number, limit: number): void {
-  note(
-    `- ${label}: **${value.toFixed(2)}x** (target <= ${limit}x) ${value <= limit ? 'met' : '**MISSED**'}`,
   );
 }
 

@@ -2,6 +2,13 @@
 // in rotated order, and a CPU-time cross-check that other processes do not inflate.
 import { type Candidate, compare, note, type Row } from './harness.js';
 
+/** Notes `value` against a `<= limit` target, saying met or MISSED. */
+export function target(label: string, value: number, limit: number): void {
+  note(
+    `- ${label}: **${value.toFixed(2)}x** (target <= ${limit}x) ${value <= limit ? 'met' : '**MISSED**'}`,
+  );
+}
+
 /** The ratio of the row named `name`. */
 export const ratio = (rows: Row[], name: string): number =>
   rows.find((r) => r.name === name)!.ratio;

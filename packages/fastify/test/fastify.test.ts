@@ -136,6 +136,22 @@ describe('jafSec (fastify)', () => {
     expect(status).toBe(413);
   });
 
+  it('gives a rule the raw body under app.inject() (light-my-request), and the parser still parses it', async () => {
+    // inject() requests are not IncomingMessages: they have no `complete` flag, so the bridge
+    // must know the body is whole from its declared length instead of waiting forever.
+    const res = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: json,
+      payload: RAW_JSON,
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.raw).toBe(RAW_JSON);
+    expect(body.same).toBe(true);
+    expect(body.parsed).toEqual(JSON.parse(RAW_JSON));
+  });
+
   it('rejects a missing security object or a bad bodyLimit at construction', () => {
     expect(() => createJafSecHook({} as never)).toThrow(TypeError);
     expect(() => createJafSecHook({ security: createTestSecurity(), bodyLimit: -1 })).toThrow(

@@ -225,29 +225,37 @@ export interface BridgeNodeOptions {
 // stream before it emits 'end', so a body parser that runs after us reads them as if nothing
 // had happened. Node schedules 'end' only when the buffer is empty; unshifting synchronously
 // after the last read keeps it from being emitted.
-function readNodeBody(req: NodeRequestLike, limit: number): BodyResult | Promise<BodyResult> {
+function readNodeBody(
+  req: NodeRequestLike,
+  limit: number,
+  declared: number | undefined,
+): BodyResult | Promise<BodyResult> {
   const chunks: Uint8Array[] = [];
   // A small body has usually arrived with the headers: when the message is complete, its
   // bytes are all in the stream's buffer and are read now, without listeners or a promise.
-  if (req.complete) return drainNodeBody(req, limit, chunks, 0).result!;
+  if (req.complete) return drainNodeBody(req, limit, declared, chunks, 0).result!;
   return new Promise((resolve) => {
     let size = 0;
     const finish = (result: BodyResult) => {
       req.removeListener('readable', onReadable);
       req.removeListener('error', onError);
       req.removeListener('aborted', onError);
+      req.removeListener('end', onError);
       resolve(result);
     };
+    // 'end' before we saw the whole body (a stream that is not an IncomingMessage and
+    // declared no length): the bytes cannot be handed back, so say so instead of hanging.
     function onError() {
       finish({ ok: false, code: 'BODY_UNAVAILABLE' });
     }
     function onReadable() {
-      const drained = drainNodeBody(req, limit, chunks, size);
+      const drained = drainNodeBody(req, limit, declared, chunks, size);
       size = drained.size;
       if (drained.result !== undefined) finish(drained.result);
     }
     req.on('error', onError);
     req.on('aborted', onError);
+    req.on('end', onError);
     req.on('readable', onReadable);
   });
 }
@@ -257,6 +265,7 @@ function readNodeBody(req: NodeRequestLike, limit: number): BodyResult | Promise
 function drainNodeBody(
   req: NodeRequestLike,
   limit: number,
+  declared: number | undefined,
   chunks: Uint8Array[],
   size: number,
 ): { size: number; result: BodyResult | undefined } {
@@ -269,7 +278,12 @@ function drainNodeBody(
     if (size > limit) return { size, result: { ok: false, code: 'BODY_TOO_LARGE' } };
     chunks.push(chunk);
   }
-  if (!req.complete) return { size, result: undefined };
+  // An IncomingMessage says when it is complete; other readable requests (light-my-request's,
+  // behind Fastify's inject()) have no `complete`, so a declared length that has all been
+  // read counts as complete too.
+  if (!req.complete && (declared === undefined || size < declared)) {
+    return { size, result: undefined };
+  }
   const bytes = chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
   if (bytes.byteLength > 0) req.unshift(bytes);
   // Copy so that the caller's bytes cannot change under the app's parser (or vice versa).
@@ -312,7 +326,7 @@ export function bridgeNodeRequest(
     if (req.readableEnded || req.readable === false || req.readableFlowing === true) {
       return { ok: false, code: 'BODY_UNAVAILABLE' };
     }
-    return readNodeBody(req, limit);
+    return readNodeBody(req, limit, declared);
   });
   const request: SecurityRequest = {
     method: (req.method ?? 'GET').toUpperCase(),

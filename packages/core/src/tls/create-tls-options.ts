@@ -106,7 +106,9 @@ function list(v: PemInput | readonly PemInput[]): PemInput | PemInput[] {
  * @throws TypeError when cert or key is missing or minVersion is below TLS 1.2.
  * @example
  * ```ts
- * import { createServer } from 'node:https';
+ * // In a Node server; the options are plain data, so core itself needs nothing from Node.
+ * const { createServer } = await import('node:https');
+ * const { readFileSync } = await import('node:fs');
  * createServer(createTlsOptions({ cert: readFileSync('cert.pem'), key: readFileSync('key.pem') }), app).listen(443);
  * ```
  */

@@ -43,7 +43,11 @@ const bareArb: fc.Arbitrary<SfBareItem> = fc.oneof(
   fc
     .integer({ min: -999_999_999_999, max: 999_999_999_999 })
     .chain((i) =>
-      fc.integer({ min: 0, max: 999 }).map((f) => (i < 0 ? -1 : 1) * (Math.abs(i) + f / 1000)),
+      // Parsed from its decimal text, so the value is the double a parser yields for it
+      // (2 + 478 / 1000 is 2.4779999999999998, which no field text denotes).
+      fc
+        .integer({ min: 0, max: 999 })
+        .map((f) => Number(`${i < 0 ? '-' : ''}${Math.abs(i)}.${String(f).padStart(3, '0')}`)),
     )
     .map((value) => ({ type: 'decimal' as const, value: value === 0 ? 0 : value })),
   printable.map((value) => ({ type: 'string' as const, value })),

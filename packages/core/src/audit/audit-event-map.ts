@@ -81,6 +81,10 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     API_KEY_USAGE_EXCEEDED: RATE,
     // signing: replays are attacks; a body that does not match its digest is tampering
     NONCE_REPLAYED: e('malicious_replay', 'critical'),
+    // outages, not bad signatures: must not count towards a client's ban
+    NONCE_STORE_UNAVAILABLE: SYS_FAIL,
+    KEY_UNAVAILABLE: SYS_FAIL,
+    BODY_UNAVAILABLE: INPUT_FAIL,
     DIGEST_MISMATCH: e('input_validation_fail', 'critical'),
     DIGEST_MISSING: INPUT_FAIL,
     DIGEST_MALFORMED: INPUT_FAIL,

@@ -11,6 +11,7 @@ export class BoundedMap<V> {
   readonly #values = new Map<string, V>();
   readonly #expires = new Map<string, number>();
   #evicted = 0;
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(maxEntries: number) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -58,6 +59,23 @@ export class BoundedMap<V> {
     this.#expires.set(key, expiresAt);
   }
 
+  /**
+   * Stores like {@link set} but never evicts a live entry: when full, expired entries make
+   * room (the oldest few, else a full sweep at most once per `sweepEveryMs` of `now`).
+   *
+   * @returns false, storing nothing, when every entry is still live.
+   */
+  trySet(key: string, value: V, expiresAt: number, now: number, sweepEveryMs = 1000): boolean {
+    if (!this.#values.has(key) && this.#values.size >= this.#max && !this.#dropExpired(now)) {
+      if (now - this.#lastSweep < sweepEveryMs) return false;
+      this.#lastSweep = now;
+      this.prune(now);
+      if (this.#values.size >= this.#max) return false;
+    }
+    this.set(key, value, expiresAt, now);
+    return true;
+  }
+
   delete(key: string): boolean {
     this.#expires.delete(key);
     return this.#values.delete(key);
@@ -80,17 +98,22 @@ export class BoundedMap<V> {
     }
   }
 
-  #makeRoom(now: number): void {
-    // Look at a few of the oldest entries for expired ones before evicting a live one;
-    // bounded so one write never scans the whole map.
+  /** Drops one expired entry among the oldest few (bounded: one write never scans all). */
+  #dropExpired(now: number): boolean {
     let scanned = 0;
     for (const [key, exp] of this.#expires) {
       if (scanned++ >= 16) break;
       if (exp <= now) {
         this.delete(key);
-        return;
+        return true;
       }
     }
+    return false;
+  }
+
+  #makeRoom(now: number): void {
+    // An expired entry first; only then the oldest live one.
+    if (this.#dropExpired(now)) return;
     const oldest = this.#expires.keys().next();
     if (!oldest.done) {
       this.delete(oldest.value);

@@ -11,7 +11,7 @@ export {
   verifyContentDigest,
 } from './content-digest.js';
 export type { MemoryNonceStore, MemoryNonceStoreOptions, NonceStore } from './nonce-store.js';
-export { createMemoryNonceStore } from './nonce-store.js';
+export { createMemoryNonceStore, NonceStoreFullError } from './nonce-store.js';
 export type {
   VerifyLegacySignatureRuleOptions,
   VerifySignatureRuleOptions,

@@ -84,6 +84,20 @@ describe('verifyWebhookRule', () => {
     expect([d.status, d.code]).toEqual([401, 'SIGNATURE_MISMATCH']);
   });
 
+  it('answers 503 NONCE_STORE_UNAVAILABLE when its nonce store is down (fails closed)', async () => {
+    const down = createSecurity({
+      rules: [
+        verifyWebhookRule({
+          secret,
+          nonceStore: { remember: () => Promise.reject(new Error('ECONNREFUSED')) },
+        }),
+      ],
+      clock: () => T,
+    });
+    const d = await down.protect(request('POST', 'https://app.example.com/hooks', headers, body));
+    expect([d.allowed, d.status, d.code]).toEqual([false, 503, 'NONCE_STORE_UNAVAILABLE']);
+  });
+
   it('can reject redeliveries with 409 instead', async () => {
     const strict = createSecurity({
       rules: [verifyWebhookRule({ secret, onDuplicate: 'reject' })],

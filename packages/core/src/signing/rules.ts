@@ -8,6 +8,15 @@ import { createWebhookVerifier, type WebhookVerifierOptions } from './webhooks.j
 
 const EMPTY = new Uint8Array(0);
 
+// A store or key lookup that could not answer is the server's fault: 503, not 401.
+const UNAVAILABLE = new Set(['NONCE_STORE_UNAVAILABLE', 'KEY_UNAVAILABLE', 'BODY_UNAVAILABLE']);
+const deny = (error: { code: string; message: string }): RuleOutcome => ({
+  conclusion: 'deny',
+  status: UNAVAILABLE.has(error.code) ? 503 : 401,
+  code: error.code,
+  message: error.message,
+});
+
 /** Options of {@link verifySignatureRule}. */
 export interface VerifySignatureRuleOptions extends RequestVerifierOptions {
   readonly dryRun?: boolean | undefined;
@@ -16,7 +25,7 @@ export interface VerifySignatureRuleOptions extends RequestVerifierOptions {
 /**
  * A protect rule that requires a valid HTTP Message Signature (RFC 9421) on the request,
  * reading the raw body through `ctx.request.body()` for Content-Digest. Denies with 401
- * and the {@link SignatureErrorCode}; on success publishes `decision.state.signature`
+ * and the {@link SignatureErrorCode} (503 when the nonce store or key lookup is down); on success publishes `decision.state.signature`
  * (`{ signatures, keyid }`).
  *
  * @param options - as for `createRequestVerifier`.
@@ -42,9 +51,7 @@ export function verifySignatureRule(options: VerifySignatureRuleOptions): Rule {
         },
         { now: ctx.now },
       );
-      if (!r.ok) {
-        return { conclusion: 'deny', status: 401, code: r.error.code, message: r.error.message };
-      }
+      if (!r.ok) return deny(r.error);
       ctx.state.signature = r.value;
       return { conclusion: 'allow', details: { keyid: r.value.keyid } };
     },
@@ -100,7 +107,7 @@ export function verifyWebhookRule(options: VerifyWebhookRuleOptions): Rule {
           ? { conclusion: 'respond', status: 200, code: 'NONCE_REPLAYED' }
           : { conclusion: 'deny', status: 409, code: 'NONCE_REPLAYED', message: r.error.message };
       }
-      return { conclusion: 'deny', status: 401, code: r.error.code, message: r.error.message };
+      return deny(r.error);
     },
   };
 }
@@ -134,8 +141,7 @@ export function verifyLegacySignatureRule(options: VerifyLegacySignatureRuleOpti
         { method: ctx.request.method, url: uri(ctx.url), headers: ctx.request.headers, body },
         { now: ctx.now },
       );
-      if (!r.ok)
-        return { conclusion: 'deny', status: 401, code: r.error.code, message: r.error.message };
+      if (!r.ok) return deny(r.error);
       return { conclusion: 'allow' };
     },
   };

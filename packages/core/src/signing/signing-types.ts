@@ -14,6 +14,7 @@ import type { DigestErrorCode } from './content-digest.js';
  * - `SIGNATURE_PARAMETER_MISSING`: `created`, `keyid` or `nonce` is required and absent.
  * - `SIGNATURE_ALG_MISMATCH`: the `alg` parameter names another algorithm than the key's.
  * - `KEY_UNKNOWN`: no key with the signature's `keyid`.
+ * - `KEY_UNAVAILABLE`: the `keys` function threw or rejected (e.g. its key store is down).
  * - `COMPONENT_NOT_COVERED`: the policy requires a component (e.g. `@method`, or
  *   `content-digest` for a request with a body) that the signature does not cover.
  * - `COMPONENT_MISSING`: a covered component is absent from the request.
@@ -22,6 +23,9 @@ import type { DigestErrorCode } from './content-digest.js';
  * - `COMPONENT_INVALID`: a covered component's value cannot be derived (e.g. `sf` on a
  *   malformed header, a repeated `@query-param`).
  * - `NONCE_REPLAYED`: the nonce was already used inside the replay window.
+ * - `NONCE_STORE_UNAVAILABLE`: the nonce store could not answer (Redis down, a memory store
+ *   full of live nonces), so replay protection fails closed.
+ * - `BODY_UNAVAILABLE`: the body reader failed (too large for the adapter, already consumed).
  * - `DIGEST_MISSING` / `DIGEST_MALFORMED` / `DIGEST_MISMATCH`: the Content-Digest check failed.
  */
 export type SignatureErrorCode =
@@ -34,11 +38,14 @@ export type SignatureErrorCode =
   | 'SIGNATURE_PARAMETER_MISSING'
   | 'SIGNATURE_ALG_MISMATCH'
   | 'KEY_UNKNOWN'
+  | 'KEY_UNAVAILABLE'
   | 'COMPONENT_NOT_COVERED'
   | 'COMPONENT_MISSING'
   | 'COMPONENT_UNSUPPORTED'
   | 'COMPONENT_INVALID'
   | 'NONCE_REPLAYED'
+  | 'NONCE_STORE_UNAVAILABLE'
+  | 'BODY_UNAVAILABLE'
   | DigestErrorCode;
 
 /** Request headers: anything with a case-insensitive `get` (Web `Headers`), or a plain record. */

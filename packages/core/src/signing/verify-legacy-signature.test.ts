@@ -36,6 +36,19 @@ describe('verifyLegacySignature (Python guide interop)', () => {
     expect(replay.ok || replay.error.code).toBe('NONCE_REPLAYED');
   });
 
+  it('answers NONCE_STORE_UNAVAILABLE when its store rejects, instead of throwing', async () => {
+    const verifier = createLegacySignatureVerifier({
+      secret,
+      nonceStore: {
+        remember: () => {
+          throw new Error('store exploded');
+        },
+      },
+    });
+    const r = await verifier.verify(request, { now: T });
+    expect(r.ok || r.error.code).toBe('NONCE_STORE_UNAVAILABLE');
+  });
+
   it('rejects a tampered body, method or URI', async () => {
     for (const over of [
       { body: '{"message": "hello"}' },

@@ -7,7 +7,12 @@ import { decodeBase64, utf8 } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { BinaryLike } from '../internal/hash-types.js';
 import { fail, ok, type Result } from '../internal/result.js';
-import { createMemoryNonceStore, type NonceStore } from './nonce-store.js';
+import {
+  checkNonce,
+  createMemoryNonceStore,
+  NONCE_STORE_MESSAGE,
+  type NonceStore,
+} from './nonce-store.js';
 import { type HeadersInput, toHeaderReader } from './signing-types.js';
 
 /**
@@ -23,7 +28,8 @@ export type LegacySignatureErrorCode =
   | 'SIGNATURE_EXPIRED'
   | 'SIGNATURE_NOT_YET_VALID'
   | 'SIGNATURE_MISMATCH'
-  | 'NONCE_REPLAYED';
+  | 'NONCE_REPLAYED'
+  | 'NONCE_STORE_UNAVAILABLE';
 
 /** Options of {@link createLegacySignatureVerifier}. */
 export interface LegacySignatureOptions {
@@ -203,9 +209,16 @@ export function createLegacySignatureVerifier(
     }
     // No nonce in this scheme: the signature itself identifies the request. Remembered until
     // the timestamp leaves the window, so a captured request cannot be replayed in it.
-    if (!(await store.remember(`legacy:${signature}`, timestamp + maxAge * 1000 + 1, now))) {
+    const nonce = await checkNonce(
+      store,
+      `legacy:${signature}`,
+      timestamp + maxAge * 1000 + 1,
+      now,
+    );
+    if (nonce === 'replayed') {
       return fail('NONCE_REPLAYED', 'This signed request was already received.');
     }
+    if (nonce === 'unavailable') return fail('NONCE_STORE_UNAVAILABLE', NONCE_STORE_MESSAGE);
     return ok({ timestamp });
   }
 

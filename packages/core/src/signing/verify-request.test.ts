@@ -271,6 +271,42 @@ describe('verifyRequest with the default policy', () => {
     expect(again.ok || again.error.code).toBe('NONCE_REPLAYED');
   });
 
+  it('answers a nonce store, key lookup or body reader that fails with a code, never a throw', async () => {
+    const req = await signed();
+    const down = {
+      remember: () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379')),
+    };
+    const r1 = await createRequestVerifier({ keys: [key], nonceStore: down }).verify(req, {
+      now: T,
+    });
+    expect(r1.ok || r1.error.code).toBe('NONCE_STORE_UNAVAILABLE');
+    expect(r1.ok || r1.error.message).not.toContain('ECONNREFUSED');
+    const throwingKeys = createRequestVerifier({
+      keys: () => {
+        throw new Error('key store down');
+      },
+    });
+    const r2 = await throwingKeys.verify(req, { now: T });
+    expect(r2.ok || r2.error.code).toBe('KEY_UNAVAILABLE');
+    const tooLarge = () => Promise.reject(new Error('BODY_TOO_LARGE'));
+    const r3 = await verifier().verify({ ...req, body: tooLarge }, { now: T });
+    expect(r3.ok || r3.error.code).toBe('BODY_UNAVAILABLE');
+  });
+
+  it('fails closed with NONCE_STORE_UNAVAILABLE when the memory store is full of live nonces', async () => {
+    const nonceStore = createMemoryNonceStore({ maxEntries: 1 });
+    const ver = createRequestVerifier({ keys: [key], nonceStore });
+    expect((await ver.verify(await signed(), { now: T })).ok).toBe(true);
+    const second = await ver.verify(await signed(), { now: T + 1000 });
+    expect(second.ok || second.error.code).toBe('NONCE_STORE_UNAVAILABLE');
+    expect(nonceStore.refused).toBe(1);
+    // Once the first nonce's window has passed, its slot is free again.
+    const laterSigner = createRequestSigner({ key, clock: () => T + 400_000 });
+    const laterReq = { ...baseRequest, headers: { ...baseRequest.headers } };
+    Object.assign(laterReq.headers, await laterSigner.sign(laterReq));
+    expect((await ver.verify(laterReq, { now: T + 400_000 })).ok).toBe(true);
+  });
+
   it('does not burn a nonce when the signature fails', async () => {
     const req = await signed();
     const ver = verifier();

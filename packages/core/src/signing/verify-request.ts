@@ -1,7 +1,12 @@
 import { fail, ok, type Result } from '../internal/result.js';
 import type { HeaderReader } from '../protect/types.js';
 import { type ContentDigestAlgorithm, verifyContentDigest } from './content-digest.js';
-import { createMemoryNonceStore, type NonceStore } from './nonce-store.js';
+import {
+  checkNonce,
+  createMemoryNonceStore,
+  NONCE_STORE_MESSAGE,
+  type NonceStore,
+} from './nonce-store.js';
 import {
   buildSignatureBase,
   checkComponentIdentifier,
@@ -259,7 +264,12 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
         unknownKey = true;
         continue;
       }
-      const key = await resolve(keyid.value as string);
+      let key: SignatureKey | undefined;
+      try {
+        key = await resolve(keyid.value as string);
+      } catch {
+        return fail('KEY_UNAVAILABLE', 'The signing key could not be looked up.');
+      }
       if (!key) {
         unknownKey = true;
         continue;
@@ -332,10 +342,12 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
     const now = call?.now ?? clock();
     const nowSeconds = now / 1000;
     let body: Uint8Array | string | undefined;
-    const loadBody = async () => {
-      if (body === undefined) body = await readBody(request.body);
+    // undefined when the body reader fails (too large for the adapter, already consumed).
+    const loadBody = async (): Promise<Uint8Array | string | undefined> => {
+      if (body === undefined) body = await readBody(request.body).catch(() => undefined);
       return body;
     };
+    const BODY_FAILED = fail('BODY_UNAVAILABLE', 'The request body could not be read.');
     let checkDigest = false;
     const base = { method: request.method, url, headers };
     for (const c of selected.value) {
@@ -368,11 +380,15 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
         }
       }
       const coversDigest = c.names.includes('content-digest');
-      if (requireDigest && !coversDigest && (await loadBody()).length > 0) {
-        return fail(
-          'COMPONENT_NOT_COVERED',
-          'The signature does not cover the body (content-digest).',
-        );
+      if (requireDigest && !coversDigest) {
+        const bytes = await loadBody();
+        if (bytes === undefined) return BODY_FAILED;
+        if (bytes.length > 0) {
+          return fail(
+            'COMPONENT_NOT_COVERED',
+            'The signature does not cover the body (content-digest).',
+          );
+        }
       }
       if (coversDigest) checkDigest = true;
       const text = buildSignatureBase(c.inner, c.names, base, structuredFields);
@@ -382,7 +398,9 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
       }
     }
     if (checkDigest) {
-      const digest = verifyContentDigest(headers.get('content-digest'), await loadBody(), {
+      const bytes = await loadBody();
+      if (bytes === undefined) return BODY_FAILED;
+      const digest = verifyContentDigest(headers.get('content-digest'), bytes, {
         algorithms: digestAlgorithms,
       });
       if (!digest.ok) return digest;
@@ -396,8 +414,9 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
           c.created !== undefined ? c.created + maxAge : nowSeconds + maxAge,
           c.expires !== undefined ? c.expires + skew : Number.POSITIVE_INFINITY,
         ) * 1000;
-      const fresh = await nonceStore.remember(`rfc9421:${c.keyid}:${c.nonce}`, until + 1, now);
-      if (!fresh) return fail('NONCE_REPLAYED', 'The signature was already used.');
+      const nonce = await checkNonce(nonceStore, `rfc9421:${c.keyid}:${c.nonce}`, until + 1, now);
+      if (nonce === 'replayed') return fail('NONCE_REPLAYED', 'The signature was already used.');
+      if (nonce === 'unavailable') return fail('NONCE_STORE_UNAVAILABLE', NONCE_STORE_MESSAGE);
     }
     const verified: VerifiedSignature[] = selected.value.map((c) => ({
       label: c.label,

@@ -133,6 +133,18 @@ describe('Standard Webhooks vectors', () => {
   });
 });
 
+describe('webhook verification with a failing nonce store', () => {
+  it('answers NONCE_STORE_UNAVAILABLE instead of throwing', async () => {
+    const verifier = createWebhookVerifier({
+      secret: fixed.secret!,
+      nonceStore: { remember: () => Promise.reject(new Error('redis down')) },
+    });
+    const input = { headers: headersFor(fixed.expected_signature!), body: fixed.payload! };
+    const r = await verifier.verify(input, { now: T });
+    expect(r.ok || r.error.code).toBe('NONCE_STORE_UNAVAILABLE');
+  });
+});
+
 describe('webhook verification details', () => {
   const secret = fixed.secret!;
   it('accepts any of several secrets during a rotation, and signs with each', async () => {

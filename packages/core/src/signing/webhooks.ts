@@ -5,8 +5,12 @@ import { decodeBase64, decodeUtf8, encodeBase64 } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { BinaryLike, HmacKey } from '../internal/hash-types.js';
 import { fail, ok, type Result } from '../internal/result.js';
-import type { NonceStore } from './nonce-store.js';
-import { createMemoryNonceStore } from './nonce-store.js';
+import {
+  checkNonce,
+  createMemoryNonceStore,
+  NONCE_STORE_MESSAGE,
+  type NonceStore,
+} from './nonce-store.js';
 import { type HeadersInput, toHeaderReader } from './signing-types.js';
 
 /**
@@ -28,6 +32,7 @@ export type WebhookErrorCode =
   | 'SIGNATURE_NOT_YET_VALID'
   | 'SIGNATURE_MISMATCH'
   | 'NONCE_REPLAYED'
+  | 'NONCE_STORE_UNAVAILABLE'
   | 'WEBHOOK_PAYLOAD_INVALID';
 
 /** A webhook secret: `whsec_<base64>` (or the base64 alone), or raw bytes. */
@@ -309,9 +314,9 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
     if (store) {
       // Kept as long as the timestamp would still be accepted, then a replay is stale anyway.
       const until = (timestamp + tolerance) * 1000 + 1000;
-      if (!(await store.remember(`webhook:${id}`, until, now))) {
-        return fail('NONCE_REPLAYED', 'This webhook was already received.');
-      }
+      const nonce = await checkNonce(store, `webhook:${id}`, until, now);
+      if (nonce === 'replayed') return fail('NONCE_REPLAYED', 'This webhook was already received.');
+      if (nonce === 'unavailable') return fail('NONCE_STORE_UNAVAILABLE', NONCE_STORE_MESSAGE);
     }
     return ok(
       parseJson

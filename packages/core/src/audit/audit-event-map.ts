@@ -79,6 +79,8 @@ export const DEFAULT_AUDIT_EVENT_MAP: AuditEventMap = {
     // API keys
     API_KEY_REVOKED: TOKEN_REUSE,
     API_KEY_USAGE_EXCEEDED: RATE,
+    // an outage, not a bad key: must not count towards a client's ban
+    API_KEY_STORE_UNAVAILABLE: SYS_FAIL,
     // signing: replays are attacks; a body that does not match its digest is tampering
     NONCE_REPLAYED: e('malicious_replay', 'critical'),
     // outages, not bad signatures: must not count towards a client's ban

@@ -8,6 +8,8 @@
  * - `API_KEY_EXPIRED` — past its expiry (including the end of a rotation overlap).
  * - `API_KEY_USAGE_EXCEEDED` — it had a limited number of uses and none are left.
  * - `API_KEY_INSUFFICIENT_PERMISSIONS` — valid, but its scopes do not satisfy `requiredScopes`.
+ * - `API_KEY_STORE_UNAVAILABLE` — the key store failed (Redis down, a SQL error): an outage,
+ *   not a verdict on the key; the authenticate rule answers 503.
  */
 export type ApiKeyErrorCode =
   | 'API_KEY_MALFORMED'
@@ -15,7 +17,8 @@ export type ApiKeyErrorCode =
   | 'API_KEY_REVOKED'
   | 'API_KEY_EXPIRED'
   | 'API_KEY_USAGE_EXCEEDED'
-  | 'API_KEY_INSUFFICIENT_PERMISSIONS';
+  | 'API_KEY_INSUFFICIENT_PERMISSIONS'
+  | 'API_KEY_STORE_UNAVAILABLE';
 
 /** Every code `verifyApiKey` can return: `API_KEY_VALID` on success, or an {@link ApiKeyErrorCode}. */
 export type ApiKeyCode = 'API_KEY_VALID' | ApiKeyErrorCode;
@@ -28,4 +31,5 @@ export const API_KEY_MESSAGES: Readonly<Record<ApiKeyErrorCode, string>> = Objec
   API_KEY_EXPIRED: 'The API key has expired.',
   API_KEY_USAGE_EXCEEDED: 'The API key has no uses left.',
   API_KEY_INSUFFICIENT_PERMISSIONS: 'The API key lacks a required scope.',
+  API_KEY_STORE_UNAVAILABLE: 'API keys cannot be checked right now.',
 });

@@ -166,12 +166,16 @@ describe('verifyApiKey', () => {
     expect(JSON.stringify(r)).not.toContain(issued.key.slice(9, 40));
   });
 
-  it('propagates a store outage as a rejection, not as a bad key', async () => {
+  it('reports a store outage as API_KEY_STORE_UNAVAILABLE, not as a bad key, and never throws', async () => {
     const { issued } = await setup();
     const broken = createMemoryKeyStore();
     broken.findByHash = () => Promise.reject(new Error('connection refused'));
     broken.recordUse = () => Promise.reject(new Error('connection refused'));
-    await expect(verifyApiKey(issued.key, broken, { now: T0 })).rejects.toThrow(/refused/);
+    for (const options of [{ now: T0 }, { now: T0, requiredScopes: ['chat:basic'] }]) {
+      const r = await verifyApiKey(issued.key, broken, options);
+      expect(r.ok || r.error.code).toBe('API_KEY_STORE_UNAVAILABLE');
+      expect(JSON.stringify(r)).not.toContain('refused');
+    }
   });
 });
 

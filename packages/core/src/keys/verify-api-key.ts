@@ -117,35 +117,40 @@ async function verifyWith(
   if (!parsed.ok) return parsed;
   const hash = hasher.hash(parsed.value.key);
   let use: ApiKeyUse;
-  if (fixedScopes === undefined && callScopes === undefined) {
-    // No scopes to check: one atomic store call checks revoked, expired and remaining uses
-    // and records the use (one round trip on Redis).
-    use = await store.recordUse(hash, now);
-  } else {
-    // Scopes first, so a key asked for more than it holds keeps its uses.
-    const found = await store.findByHash(hash, now);
-    if (!found || !timingSafeEqualString(found.hash, hash)) return refuse('API_KEY_NOT_FOUND');
-    const early = refusalOf(found, now);
-    if (early) return refuse(early);
-    if (fixedScopes && !evaluatePermissionQuery(fixedScopes, { list: found.scopes })) {
-      return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
+  let record: ApiKeyRecord | undefined;
+  try {
+    if (fixedScopes === undefined && callScopes === undefined) {
+      // No scopes to check: one atomic store call checks revoked, expired and remaining uses
+      // and records the use (one round trip on Redis).
+      use = await store.recordUse(hash, now);
+    } else {
+      // Scopes first, so a key asked for more than it holds keeps its uses.
+      const found = await store.findByHash(hash, now);
+      if (!found || !timingSafeEqualString(found.hash, hash)) return refuse('API_KEY_NOT_FOUND');
+      const early = refusalOf(found, now);
+      if (early) return refuse(early);
+      if (fixedScopes && !evaluatePermissionQuery(fixedScopes, { list: found.scopes })) {
+        return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
+      }
+      if (callScopes && !evaluatePermissionQuery(callScopes, { list: found.scopes })) {
+        return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
+      }
+      use = await store.recordUse(hash, now);
     }
-    if (callScopes && !evaluatePermissionQuery(callScopes, { list: found.scopes })) {
-      return refuse('API_KEY_INSUFFICIENT_PERMISSIONS');
+    // A store that does not hand the record back with the use costs a second lookup.
+    record = use.record ?? (use.outcome === 'OK' ? await store.findByHash(hash, now) : undefined);
+    if (use.outcome !== 'OK' && use.outcome !== 'NOT_FOUND' && !use.record) {
+      return refuse(`API_KEY_${use.outcome}`);
     }
-    use = await store.recordUse(hash, now);
+    // The constant-time re-check guards against stores that match loosely (case-insensitive
+    // SQL collations, prefix scans) without leaking where the hashes differ.
+    if (!record || !timingSafeEqualString(record.hash, hash)) return refuse('API_KEY_NOT_FOUND');
+    // The store re-checks atomically, so a race cannot overspend uses.
+    if (use.outcome !== 'OK') return refuse(`API_KEY_${use.outcome}`);
+  } catch {
+    // The store could not answer (Redis down, a SQL error): an outage, not a bad key.
+    return refuse('API_KEY_STORE_UNAVAILABLE');
   }
-  // A store that does not hand the record back with the use costs a second lookup.
-  const record =
-    use.record ?? (use.outcome === 'OK' ? await store.findByHash(hash, now) : undefined);
-  if (use.outcome !== 'OK' && use.outcome !== 'NOT_FOUND' && !use.record) {
-    return refuse(`API_KEY_${use.outcome}`);
-  }
-  // The constant-time re-check guards against stores that match loosely (case-insensitive
-  // SQL collations, prefix scans) without leaking where the hashes differ.
-  if (!record || !timingSafeEqualString(record.hash, hash)) return refuse('API_KEY_NOT_FOUND');
-  // The store re-checks atomically, so a race cannot overspend uses.
-  if (use.outcome !== 'OK') return refuse(`API_KEY_${use.outcome}`);
   return ok({
     code: 'API_KEY_VALID',
     id: record.id,
@@ -204,15 +209,15 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
 /**
  * Verifies an API key against a store, in this order: format and checksum (offline),
  * lookup by hash, revoked, expired, remaining uses, scopes; then records the use (usage
- * count, last use, one use consumed) atomically in the store. Never throws for a bad key;
- * a store failure rejects the promise (an outage is not a bad key).
+ * count, last use, one use consumed) atomically in the store. Never throws: a store that
+ * fails gives `API_KEY_STORE_UNAVAILABLE` (an outage, not a bad key).
  *
  * @param key - The presented key (any value).
  * @param store - The {@link KeyStore}.
  * @param options - `now`, `requiredScopes`, and the format/hash options used at generation.
  * @returns `ok(VerifiedApiKey)` with `code: 'API_KEY_VALID'`, or a failure with one of
  *   `API_KEY_MALFORMED`, `API_KEY_NOT_FOUND`, `API_KEY_REVOKED`, `API_KEY_EXPIRED`,
- *   `API_KEY_USAGE_EXCEEDED`, `API_KEY_INSUFFICIENT_PERMISSIONS`.
+ *   `API_KEY_USAGE_EXCEEDED`, `API_KEY_INSUFFICIENT_PERMISSIONS`, `API_KEY_STORE_UNAVAILABLE`.
  * @throws TypeError when the options are invalid (a developer error).
  * @example
  * ```ts

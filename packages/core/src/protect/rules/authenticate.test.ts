@@ -201,7 +201,7 @@ describe('authenticate', () => {
     down.recordUse = () => Promise.reject(new Error('ECONNREFUSED'));
     const security = createSecurity({ rules: [authenticate({ apiKey: { store: down } })] });
     const d = await security.protect(request({ 'x-api-key': apiKey.key }));
-    expect(d).toMatchObject({ allowed: false, status: 503, code: 'RULE_FAILED' });
+    expect(d).toMatchObject({ allowed: false, status: 503, code: 'API_KEY_STORE_UNAVAILABLE' });
   });
 
   it('accepts a prepared TokenVerifier and expands the roles claim through rbac', async () => {

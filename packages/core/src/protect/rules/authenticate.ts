@@ -63,6 +63,7 @@ export interface AuthenticateOptions {
 const UNAVAILABLE: ReadonlySet<string> = new Set([
   'JWKS_UNAVAILABLE',
   'TOKEN_REVOCATION_UNAVAILABLE',
+  'API_KEY_STORE_UNAVAILABLE',
 ]);
 
 const AUTH_MESSAGES: Readonly<Record<AuthErrorCode, string>> = {
@@ -113,9 +114,8 @@ const BEARER = 'bearer';
  * Denials: 401 with `WWW-Authenticate: Bearer realm="api"` (plus `error="invalid_token"`
  * when a credential was refused) and the specific code — `AUTH_MISSING`, `AUTH_MALFORMED`,
  * `AUTH_MULTIPLE_CREDENTIALS`, `AUTH_SUBJECT_MISSING`, any {@link TokenErrorCode} or
- * {@link ApiKeyErrorCode}; 503 for `JWKS_UNAVAILABLE` and `TOKEN_REVOCATION_UNAVAILABLE`.
- * Messages are fixed strings: the credential is never echoed. A key store failure makes
- * the pipeline answer 503 `RULE_FAILED`.
+ * {@link ApiKeyErrorCode}; 503 for `JWKS_UNAVAILABLE`, `TOKEN_REVOCATION_UNAVAILABLE` and
+ * `API_KEY_STORE_UNAVAILABLE`. Messages are fixed strings: the credential is never echoed.
  *
  * @param options - `jwt` and/or `apiKey`, plus `rbac`, `optional`, `realm`, `dryRun`, `name`.
  * @returns A {@link Rule} for `createSecurity`.
@@ -237,6 +237,7 @@ export function authenticate(options: AuthenticateOptions): Rule {
       const { code } = result.error;
       const message = API_KEY_MESSAGES[code];
       if (code === 'API_KEY_INSUFFICIENT_PERMISSIONS') return deny(code, message, {}, 403);
+      if (UNAVAILABLE.has(code)) return deny(code, message, {}, 503);
       return deny(code, message, challengeFor(message));
     }
     const k = result.value;

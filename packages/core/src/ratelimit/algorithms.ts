@@ -151,6 +151,52 @@ function tokenBucket(
   s.expiresAt = s.resetAt;
 }
 
+/**
+ * The token bucket over a slot of a state array (`[tokens, updatedAt, unused, expiresAt]`
+ * at `at`), reading and writing the slot directly: the memory store's hot path. The same
+ * arithmetic as {@link tokenBucket} (the shared tests hold the two to it); writes the
+ * outcome into `out` (its `a`, `b`, `c` are left alone).
+ * @internal
+ */
+export function tokenBucketAt(
+  state: Float64Array,
+  at: number,
+  fresh: boolean,
+  limit: number,
+  windowMs: number,
+  capacity: number,
+  cost: number,
+  now: number,
+  out: KernelCell,
+): void {
+  const rate = limit / windowMs; // tokens per ms
+  let tokens = capacity;
+  let t = now;
+  if (!fresh) {
+    tokens = state[at]!;
+    t = state[at + 1]!;
+    if (now > t) {
+      tokens = Math.min(capacity, tokens + (now - t) * rate);
+      t = now;
+    }
+  }
+  if (cost <= tokens + EPSILON) {
+    tokens = Math.max(0, tokens - cost);
+    out.allowed = true;
+    out.retryAfterMs = 0;
+  } else {
+    out.allowed = false;
+    out.retryAfterMs = cost > capacity ? Infinity : Math.ceil((cost - tokens) / rate);
+  }
+  const resetAt = t + Math.ceil((capacity - tokens) / rate);
+  state[at] = tokens;
+  state[at + 1] = t;
+  state[at + 3] = resetAt;
+  out.remaining = Math.floor(tokens + EPSILON);
+  out.resetAt = resetAt;
+  out.expiresAt = resetAt;
+}
+
 function gcra(
   s: KernelCell,
   fresh: boolean,

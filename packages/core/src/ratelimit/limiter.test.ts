@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { consumeTokenBucket, type TokenBucketState } from './algorithms.js';
 import { buildRateLimitHeaders } from './headers.js';
 import { createMemoryRateLimiter, createRateLimiter } from './limiter.js';
 import { createMemoryRateLimitStore } from './memory-store.js';
@@ -97,6 +98,59 @@ describe('createMemoryRateLimiter (synchronous)', () => {
         expect(await async.limit('k', { now })).toEqual(a);
       }
     }
+  });
+});
+
+describe('createMemoryRateLimiter: token bucket on the slot', () => {
+  it('matches consumeTokenBucket step by step: costs, refills, denials, clock steps back', () => {
+    const params = { limit: 5, windowMs: 1000, burst: 7 };
+    const limiter = createMemoryRateLimiter({ policy: params });
+    let state: TokenBucketState | undefined;
+    const steps: [number, number][] = [
+      [0, 1],
+      [0, 3],
+      [0, 3],
+      [0, 2],
+      [150, 1],
+      [450, 2.5],
+      [-2000, 1],
+      [-2000, 4],
+      [900, 0],
+      [2500, 7],
+      [2500, 1],
+      [2600, 0.3],
+      [9999, 7],
+      [9999, 7],
+      [60_000, 1],
+    ];
+    for (const [dt, cost] of steps) {
+      const expected = consumeTokenBucket(state, params, cost, T0 + dt);
+      state = expected.state;
+      const got = limiter.limit('k', { now: T0 + dt, cost });
+      expect({ allowed: got.allowed, remaining: got.remaining, resetAt: got.resetAt }).toEqual({
+        allowed: expected.allowed,
+        remaining: expected.remaining,
+        resetAt: expected.resetAt,
+      });
+      expect(got.retryAfterMs).toBe(expected.retryAfterMs);
+    }
+  });
+
+  it('reads the clock on every call without `now`, the injected clock when given', () => {
+    let t = T0;
+    const injected = createMemoryRateLimiter({
+      policy: { limit: 1, windowMs: 1000 },
+      clock: () => t,
+    });
+    expect(injected.limit('k').allowed).toBe(true);
+    expect(injected.limit('k').allowed).toBe(false);
+    t += 1000;
+    expect(injected.limit('k', {}).allowed).toBe(true);
+    const real = createMemoryRateLimiter({ policy: { limit: 1, windowMs: 60_000 } });
+    const before = Date.now();
+    const r = real.limit('k');
+    expect(r.resetAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(r.resetAt).toBeLessThanOrEqual(Date.now() + 60_000);
   });
 });
 

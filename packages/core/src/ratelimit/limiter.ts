@@ -239,15 +239,21 @@ export interface MemoryRateLimiter {
 export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): MemoryRateLimiter {
   const policy = compileRateLimitPolicy(options.name ?? 'default', options.policy);
   const store = options.store ?? createMemoryRateLimitStore({ maxKeys: options.maxKeys });
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock;
   const prefix = options.prefix ?? '';
   const cell = createKernelCell();
   const algorithm = ALGORITHM_ID[policy.algorithm];
   const { limit: max, windowMs, burst, name } = policy;
 
   function limit(key: string, call?: RateLimitCallOptions): RateLimitResult {
-    const now = call?.now ?? clock();
-    const cost = call?.cost ?? 1;
+    let now: number | undefined;
+    let cost = 1;
+    if (call !== undefined) {
+      now = call.now ?? undefined;
+      cost = call.cost ?? 1;
+    }
+    // Date.now called directly (not through a variable) when no clock is injected.
+    if (now === undefined) now = clock === undefined ? Date.now() : clock();
     if (cost !== 1) {
       const bad = checkCost(cost, policy);
       if (bad) return denyWithout(policy, bad, now);

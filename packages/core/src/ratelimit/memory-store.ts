@@ -1,4 +1,10 @@
-import { ALGORITHM_ID, createKernelCell, type KernelCell, runKernel } from './algorithms.js';
+import {
+  ALGORITHM_ID,
+  createKernelCell,
+  type KernelCell,
+  runKernel,
+  tokenBucketAt,
+} from './algorithms.js';
 import type { RateLimitStore, RateLimitStoreRequest, RateLimitStoreResponse } from './types.js';
 
 /** Options of {@link createMemoryRateLimitStore}. */
@@ -135,13 +141,16 @@ export function createMemoryRateLimitStore(
     }
     const state = table.state;
     const at = slot * 4;
+    if (!fresh && state[at + 3]! <= now) fresh = true;
+    if (algorithm === 0) {
+      // The default algorithm straight on the slot: no copy through the cell, no dispatch.
+      tokenBucketAt(state, at, fresh, limit, windowMs, burst, cost, now, out);
+      return;
+    }
     if (!fresh) {
-      if (state[at + 3]! <= now) fresh = true;
-      else {
-        out.a = state[at]!;
-        out.b = state[at + 1]!;
-        out.c = state[at + 2]!;
-      }
+      out.a = state[at]!;
+      out.b = state[at + 1]!;
+      out.c = state[at + 2]!;
     }
     runKernel(algorithm, out, fresh, limit, windowMs, burst, cost, now);
     state[at] = out.a;

@@ -118,7 +118,7 @@ let i1 = 0;
 let i2 = 0;
 let i3 = 0;
 let i4 = 0;
-const sequential = [
+const sequential: { name: string; fn: () => Promise<unknown> }[] = [
   { name: 'jaf-sec Redis store (ioredis)', fn: () => jafIo.limit(key(i1++)) },
   { name: 'jaf-sec Redis store (node-redis)', fn: () => jafNode.limit(key(i2++)) },
   { name: 'rate-limiter-flexible RateLimiterRedis (ioredis)', fn: () => rlf.consume(key(i3++)) },
@@ -134,8 +134,10 @@ const seqRows = await compare(
   'Redis limiter: one decision awaited at a time (latency-bound)',
   sequential,
   {
-    rounds: 15,
-    targetMs: 60,
+    // Latency-bound and at the mercy of the scheduler (client and server share 2 cores):
+    // many short interleaved rounds, so the median is not one unlucky stretch.
+    rounds: 41,
+    targetMs: 40,
     // One process and heap for all candidates: a full GC before each timed batch so none
     // pays for the garbage the previous one left.
     beforeBatch: gc,
@@ -145,7 +147,7 @@ const seqRows = await compare(
 const BATCH = 100;
 const batch = (one: () => Promise<unknown>) => () =>
   Promise.all(Array.from({ length: BATCH }, one));
-const parallel = [
+const parallel: { name: string; fn: () => Promise<unknown> }[] = [
   { name: 'jaf-sec Redis store (ioredis)', fn: batch(() => jafIo.limit(key(i1++))) },
   { name: 'jaf-sec Redis store (node-redis)', fn: batch(() => jafNode.limit(key(i2++))) },
   {
@@ -164,7 +166,7 @@ const parRows = await compare(
   `Redis limiter: ${BATCH} decisions in flight (one row = ${BATCH} decisions)`,
   parallel,
   {
-    rounds: 15,
+    rounds: 25,
     targetMs: 80,
     beforeBatch: gc,
   },
@@ -181,7 +183,25 @@ async function commandCalls(): Promise<number> {
   return total;
 }
 
-/** Reply packets the client's socket received per decision: one per round trip. */
+// Every candidate here sends scripts (or transactions): their usec already include the
+// commands they run inside, which commandstats also lists on their own lines.
+const TOP_LEVEL = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'multi', 'exec']);
+
+/** Server time since RESETSTAT: INFO commandstats usec of the top-level commands. */
+async function serverUsec(): Promise<number> {
+  const info = String(await admin.info('commandstats'));
+  let total = 0;
+  for (const m of info.matchAll(/^cmdstat_([a-z_|]+):calls=\d+,usec=(\d+)/gm)) {
+    if (TOP_LEVEL.has(m[1]!)) total += Number(m[2]);
+  }
+  return total;
+}
+
+/**
+ * Reply packets the client's socket received per decision (one per round trip), and what
+ * one decision costs where it can be measured without the scheduler's noise: client CPU
+ * (user + system, this process) and server time per decision, 100 in flight.
+ */
 async function measure(decide: (i: number) => Promise<unknown>, socket?: NodeJS.EventEmitter) {
   const N = 1000;
   let packets = 0;
@@ -191,7 +211,21 @@ async function measure(decide: (i: number) => Promise<unknown>, socket?: NodeJS.
   for (let i = 0; i < N; i++) await decide(i);
   const commands = await commandCalls();
   socket?.off('data', onData);
-  return { commands: commands / N, roundTrips: socket ? packets / N : Number.NaN };
+  const M = 20_000;
+  gc!();
+  await admin.config('RESETSTAT');
+  const cpu0 = process.cpuUsage();
+  for (let j = 0; j < M; j += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => decide(j + k)));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const server = await serverUsec();
+  return {
+    commands: commands / N,
+    roundTrips: socket ? packets / N : Number.NaN,
+    clientUs: (cpu.user + cpu.system) / M,
+    serverUs: server / M,
+  };
 }
 
 const ioSocket = (io as unknown as { stream: NodeJS.EventEmitter }).stream;
@@ -216,16 +250,18 @@ if (upstash) {
 note('');
 note('### Commands and round trips per decision');
 note('');
-note('| candidate | Redis commands / decision | round trips / decision |');
-note('|---|---:|---:|');
+note(
+  '| candidate | Redis commands / decision | round trips / decision | client CPU / decision | server time / decision |',
+);
+note('|---|---:|---:|---:|---:|');
 for (const t of trips) {
   note(
-    `| ${t.name} | ${t.commands.toFixed(2)} | ${Number.isNaN(t.roundTrips) ? 'n/a (socket internal)' : t.roundTrips.toFixed(2)} |`,
+    `| ${t.name} | ${t.commands.toFixed(2)} | ${Number.isNaN(t.roundTrips) ? 'n/a (socket internal)' : t.roundTrips.toFixed(2)} | ${t.clientUs.toFixed(1)} µs | ${t.serverUs.toFixed(1)} µs |`,
   );
 }
 note('');
 note(
-  'Commands counted server-side (INFO commandstats, private server); round trips as reply packets on the ioredis socket.',
+  'Commands counted server-side (INFO commandstats, private server); round trips as reply packets on the ioredis socket. Client CPU: user + system time of this process over 20,000 decisions, 100 in flight (includes the client library and socket syscalls). Server time: INFO commandstats usec of the top-level EVAL/EVALSHA/MULTI/EXEC those decisions sent (each includes the commands it ran inside).',
 );
 
 const ops = (rows: typeof seqRows, name: string) => rows.find((r) => r.name === name)!.opsPerSec;

@@ -18,14 +18,14 @@ import {
 // the instant the state would equal a fresh one, so Redis memory stays bounded.
 // Replies are integers: {allowed, remaining, resetAt, retryAfterMs (-1 = never)}.
 
-// Shared head: parse arguments and load the state. (ARGV[1] names the algorithm for
-// MONITOR readers; each algorithm has its own script.)
+// Shared head: parse arguments and load the state. Each algorithm has its own script, so
+// the arguments are only the numbers: limit, window, burst, cost, now.
 const LUA_HEAD = `
-local limit = tonumber(ARGV[2])
-local w = tonumber(ARGV[3])
-local burst = tonumber(ARGV[4])
-local cost = tonumber(ARGV[5])
-local now = tonumber(ARGV[6])
+local limit = tonumber(ARGV[1])
+local w = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local now = tonumber(ARGV[5])
 local EPS = 1e-9
 local fresh = true
 local a, b, c = 0, 0, 0
@@ -166,13 +166,6 @@ const RATE_LIMIT_SCRIPTS: Readonly<Record<RateLimitAlgorithm, RedisScript>> = {
 
 const RESET_SCRIPT = defineScript(`return redis.call('DEL', KEYS[1])`);
 
-const ALGORITHM: Readonly<Record<RateLimitAlgorithm, string>> = {
-  'token-bucket': '0',
-  gcra: '1',
-  'fixed-window': '2',
-  'sliding-window': '3',
-};
-
 /** Options of {@link createRedisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {
   /** A connected ioredis client/Cluster or node-redis client. */
@@ -247,7 +240,7 @@ export function createRedisRateLimitStore(
   let policyWindow = Number.NaN;
   let policyBurst = Number.NaN;
   let policyAlgorithm: RateLimitAlgorithm | undefined;
-  let policyArgs: [string, string, string, string] = ['', '', '', ''];
+  let policyArgs: [string, string, string] = ['', '', ''];
 
   function remember(key: string, entry: Blocked): void {
     if (blocked.has(key)) blocked.delete(key);
@@ -290,21 +283,15 @@ export function createRedisRateLimitStore(
         policyWindow = request.windowMs;
         policyBurst = request.burst;
         policyAlgorithm = request.algorithm;
-        policyArgs = [
-          ALGORITHM[request.algorithm],
-          String(policyLimit),
-          String(policyWindow),
-          String(policyBurst),
-        ];
+        policyArgs = [String(policyLimit), String(policyWindow), String(policyBurst)];
       }
-      const [alg, limit, windowMs, burst] = policyArgs;
+      const [limit, windowMs, burst] = policyArgs;
       // No async function here: one promise per decision, the runner's.
       return runner
         .run(
           RATE_LIMIT_SCRIPTS[request.algorithm],
           [key],
           [
-            alg,
             limit,
             windowMs,
             burst,

@@ -467,6 +467,27 @@ describe('the parsed-payload cache', () => {
     }
   });
 
+  it('compares each signature with the MAC kept for its header and payload, whichever key signed', async () => {
+    // Two kidless keys sign the same header and payload: the kept MAC is one key's, and the
+    // other key's signature must still verify, a forged one still fail, on every call.
+    const a = hs(new Uint8Array(32).fill(1));
+    const b = hs(new Uint8Array(32).fill(2));
+    for (const claimsCacheSize of [0, 512]) {
+      const verifier = createTokenVerifier({ keys: [a, b], claimsCacheSize });
+      const header = JSON.stringify({ alg: 'HS256' });
+      const payload = JSON.stringify(claims);
+      const byA = signRaw(header, payload, a.secret);
+      const byB = signRaw(header, payload, b.secret);
+      const byOther = signRaw(header, payload, new Uint8Array(32).fill(3));
+      for (const token of [byA, byB, byA, byB]) {
+        expect(codeOf(await verifier.verify(token, { now: NOW }))).toBe('OK');
+        expect(codeOf(verifier.verifySync!(byOther, { now: NOW })!)).toBe(
+          'TOKEN_SIGNATURE_INVALID',
+        );
+      }
+    }
+  });
+
   it('never caches a static refusal into an acceptance (per verifier policy)', async () => {
     const strict = createTokenVerifier({ keys: [hs()], audience: 'api' });
     const loose = createTokenVerifier({ keys: [hs()] });

@@ -61,8 +61,10 @@ export interface TokenVerifierOptions<C extends TokenClaims = TokenClaims> {
   /**
    * How many distinct payloads to keep parsed (a client sends the same token with many
    * requests). Only the decoding, JSON parsing and time-independent claim checks are
-   * reused: the signature, times, schema and revocation are checked on every call. The
-   * cached claims are deep-frozen. Default 512; 0 disables the cache.
+   * reused: the signature, times, schema and revocation are checked on every call (for an
+   * HMAC key, the expected MAC of a header and payload that verified is kept, up to as many
+   * entries, and the token's signature compared with it in constant time). The cached
+   * claims are deep-frozen. Default 512; 0 disables the cache.
    */
   claimsCacheSize?: number;
   /** Clock, ms since the epoch. Default `Date.now`. */
@@ -267,6 +269,14 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     throw new TypeError('claimsCacheSize must be a non-negative integer (0 disables the cache)');
   }
   const payloadCache = new Map<string, PayloadEntry>();
+  // HMAC is a pure function of the key and the signing input (header.payload, and the header
+  // fixes the keys): the expected MAC of an input that verified is kept, so a repeated token
+  // costs a map lookup and a constant-time compare instead of an HMAC (whose node:crypto
+  // object alone was the largest cost of a verify under HTTP load). Only verified inputs are
+  // kept, so garbage tokens cannot churn it; a signature that differs from the kept MAC is
+  // checked against every key as before. A Map, not a last-value `===`: V8 compares the
+  // characters of two strings only once their hashes match.
+  const macCache = new Map<string, string>();
 
   // A client sends the same token with each request: the last payload is compared as a
   // string (a memory compare) before the map is asked (which would hash the segment).
@@ -533,12 +543,18 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     // time. Equal text means equal bytes, and only the canonical spelling can be equal.
     const signingInput = token.slice(0, dot2);
     const signature = token.slice(dot2 + 1);
-    let valid = false;
-    for (let i = 0; i < keys.length; i++) {
+    const known = payloadCacheSize > 0 ? macCache.get(signingInput) : undefined;
+    let valid = known !== undefined && timingSafeEqualString(known, signature);
+    for (let i = 0; !valid && i < keys.length; i++) {
       const key = keys[i] as Extract<PreparedVerificationKey, { kind: 'hmac' }>;
-      if (timingSafeEqualString(key.hmac.signBase64Url(signingInput), signature)) {
+      const mac = key.hmac.signBase64Url(signingInput);
+      if (timingSafeEqualString(mac, signature)) {
         valid = true;
-        break;
+        if (payloadCacheSize > 0) {
+          // Bounded like the claims: distinct valid tokens only cost recomputing.
+          if (macCache.size >= payloadCacheSize) macCache.clear();
+          macCache.set(signingInput, mac);
+        }
       }
     }
     if (!valid) {

@@ -243,7 +243,7 @@ async function main(): Promise<void> {
       .join(', ')} (${cpus().length} cores).`,
   );
   note(
-    'jaf-sec adds the example chat pipeline per request: authenticate (HS256 bearer JWT) + requirePermission + validateBody (reads the raw body, checks it as an agent message; the handler then parses it again). Ratios near 1.00x mean the security layer is a small part of the request cost; server and load generator share a 2-core machine, so treat them as indicative.',
+    'jaf-sec adds the example chat pipeline per request: authenticate (HS256 bearer JWT) + requirePermission + validateBody (reads the raw body, checks it as an agent message; the handler then parses it again). The two columns do not do equivalent work: the server without jaf-sec checks no token and no schema and parses the JSON once, the one with jaf-sec parses it twice (validateBody, then the framework parser). Ratios near 1.00x mean the security layer is a small part of the request cost; server and load generator share a 2-core machine, so treat them as indicative: the Fastify and Hono servers without jaf-sec run near the rate autocannon itself can drive here (a CPU profile of the bare Fastify server under this load found it idle about a quarter of the time), which makes their ratios lower than the added per-request CPU alone would.',
   );
   await writeSection('http', 'HTTP throughput with and without jaf-sec', {
     express: await versionOf('express'),

@@ -181,16 +181,11 @@ async function main(): Promise<void> {
   const token = await issuer.issue({ sub: 'user-1', permissions: ['chat:basic'] });
 
   const adapters: Adapter[] = ['express', 'fastify', 'hono'];
-  if (!existsSync(`${nextDir}.next/BUILD_ID`)) {
-    const built = spawnSync(nextBin, ['build'], {
-      cwd: nextDir,
-
-      stdio: 'inherit',
-    });
-    if (built.status !== 0)
-      note('- Next.js: `next build` of examples/agent/next failed; Next.js not measured.');
-  }
-  if (existsSync(`${nextDir}.next/BUILD_ID`)) adapters.push('next');
+  // Built on every run: a .next left from an earlier run would measure the packages as they
+  // were then, not as they are now.
+  const built = spawnSync(nextBin, ['build'], { cwd: nextDir, stdio: 'inherit' });
+  if (built.status === 0 && existsSync(`${nextDir}.next/BUILD_ID`)) adapters.push('next');
+  else note('- Next.js: `next build` of examples/agent/next failed; Next.js not measured.');
 
   const lines = [
     `### POST /chat, ${CONNECTIONS} connections, median of ${ROUNDS} alternating ${DURATION_S} s runs (autocannon on loopback)`,

@@ -116,6 +116,9 @@ export function runKernel(
   else slidingWindow(cell, fresh, limit, windowMs, cost, now);
 }
 
+// One scratch slot so the cell-based kernel runs the same arithmetic as the slot-based one.
+const TOKEN_SCRATCH = new Float64Array(4);
+
 function tokenBucket(
   s: KernelCell,
   fresh: boolean,
@@ -125,37 +128,18 @@ function tokenBucket(
   cost: number,
   now: number,
 ): void {
-  const rate = limit / windowMs; // tokens per ms
-  let tokens = capacity;
-  let t = now;
-  if (!fresh) {
-    tokens = s.a;
-    t = s.b;
-    if (now > t) {
-      tokens = Math.min(capacity, tokens + (now - t) * rate);
-      t = now;
-    }
-  }
-  if (cost <= tokens + EPSILON) {
-    tokens = Math.max(0, tokens - cost);
-    s.allowed = true;
-    s.retryAfterMs = 0;
-  } else {
-    s.allowed = false;
-    s.retryAfterMs = cost > capacity ? Infinity : Math.ceil((cost - tokens) / rate);
-  }
-  s.a = tokens;
-  s.b = t;
-  s.remaining = Math.floor(tokens + EPSILON);
-  s.resetAt = t + Math.ceil((capacity - tokens) / rate);
-  s.expiresAt = s.resetAt;
+  TOKEN_SCRATCH[0] = s.a;
+  TOKEN_SCRATCH[1] = s.b;
+  tokenBucketAt(TOKEN_SCRATCH, 0, fresh, limit, windowMs, capacity, cost, now, s);
+  s.a = TOKEN_SCRATCH[0]!;
+  s.b = TOKEN_SCRATCH[1]!;
 }
 
 /**
  * The token bucket over a slot of a state array (`[tokens, updatedAt, unused, expiresAt]`
- * at `at`), reading and writing the slot directly: the memory store's hot path. The same
- * arithmetic as {@link tokenBucket} (the shared tests hold the two to it); writes the
- * outcome into `out` (its `a`, `b`, `c` are left alone).
+ * at `at`), reading and writing the slot directly: the memory store's hot path, and the
+ * only copy of the token-bucket arithmetic (the cell-based kernel runs it on a scratch
+ * slot). Writes the outcome into `out` (its `a`, `b`, `c` are left alone).
  * @internal
  */
 export function tokenBucketAt(

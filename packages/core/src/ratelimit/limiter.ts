@@ -1,4 +1,4 @@
-import { ALGORITHM_ID, createKernelCell } from './algorithms.js';
+import { ALGORITHM_ID, createKernelCell, type KernelCell } from './algorithms.js';
 import { createMemoryRateLimitStore, type MemoryRateLimitStore } from './memory-store.js';
 import { type CompiledRateLimitPolicy, compileRateLimitPolicy } from './policies.js';
 import type {
@@ -39,6 +39,23 @@ export interface RateLimiter {
   /** Forgets `key` (when the store supports it). */
   reset(key: string): Promise<void>;
   readonly policy: CompiledRateLimitPolicy;
+}
+
+/**
+ * The result of a decision the kernel wrote into `cell` (memory store paths).
+ * @internal
+ */
+export function resultFromCell(cell: KernelCell, policy: CompiledRateLimitPolicy): RateLimitResult {
+  return {
+    allowed: cell.allowed,
+    limit: policy.limit,
+    remaining: cell.remaining,
+    resetAt: cell.resetAt,
+    retryAfterMs: cell.retryAfterMs,
+    reason: cell.allowed ? 'within_limit' : 'rate_limited',
+    policy: policy.name,
+    windowMs: policy.windowMs,
+  };
 }
 
 /** Checks a per-request cost; undefined when it is fine. */
@@ -145,16 +162,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       now,
       cell,
     );
-    return Promise.resolve({
-      allowed: cell.allowed,
-      limit: policy.limit,
-      remaining: cell.remaining,
-      resetAt: cell.resetAt,
-      retryAfterMs: cell.retryAfterMs,
-      reason: cell.allowed ? 'within_limit' : 'rate_limited',
-      policy: policy.name,
-      windowMs: policy.windowMs,
-    });
+    return Promise.resolve(resultFromCell(cell, policy));
   }
 
   function limitInStore(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
@@ -243,7 +251,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): Memo
   const prefix = options.prefix ?? '';
   const cell = createKernelCell();
   const algorithm = ALGORITHM_ID[policy.algorithm];
-  const { limit: max, windowMs, burst, name } = policy;
+  const { limit: max, windowMs, burst } = policy;
 
   function limit(key: string, call?: RateLimitCallOptions): RateLimitResult {
     let now: number | undefined;
@@ -268,16 +276,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): Memo
       now,
       cell,
     );
-    return {
-      allowed: cell.allowed,
-      limit: max,
-      remaining: cell.remaining,
-      resetAt: cell.resetAt,
-      retryAfterMs: cell.retryAfterMs,
-      reason: cell.allowed ? 'within_limit' : 'rate_limited',
-      policy: name,
-      windowMs,
-    };
+    return resultFromCell(cell, policy);
   }
 
   return {

@@ -10,7 +10,7 @@ import {
   type RateLimitHeaderFormat,
   resolveHeaderFormats,
 } from './headers.js';
-import { createRateLimiter, type RateLimiter } from './limiter.js';
+import { createRateLimiter, type RateLimiter, resultFromCell } from './limiter.js';
 import { createMemoryRateLimitStore, type MemoryRateLimitStore } from './memory-store.js';
 import {
   type CompiledRateLimitPolicy,
@@ -314,16 +314,7 @@ export function rateLimit(options: RateLimitRuleOptions = {}): Rule {
           ctx.now,
           cell,
         );
-        return conclude(ctx, key, {
-          allowed: cell.allowed,
-          limit: policy.limit,
-          remaining: cell.remaining,
-          resetAt: cell.resetAt,
-          retryAfterMs: cell.retryAfterMs,
-          reason: cell.allowed ? 'within_limit' : 'rate_limited',
-          policy: policy.name,
-          windowMs: policy.windowMs,
-        });
+        return conclude(ctx, key, resultFromCell(cell, policy));
       }
       return runtime.limiter
         .limit(key, { cost: units, now: ctx.now })

@@ -1,3 +1,4 @@
+import { OUTAGE_CODES } from '../protect/outage-codes.js';
 import type { Rule, RuleOutcome } from '../protect/types.js';
 import {
   createLegacySignatureVerifier,
@@ -9,10 +10,9 @@ import { createWebhookVerifier, type WebhookVerifierOptions } from './webhooks.j
 const EMPTY = new Uint8Array(0);
 
 // A store or key lookup that could not answer is the server's fault: 503, not 401.
-const UNAVAILABLE = new Set(['NONCE_STORE_UNAVAILABLE', 'KEY_UNAVAILABLE', 'BODY_UNAVAILABLE']);
 const deny = (error: { code: string; message: string }): RuleOutcome => ({
   conclusion: 'deny',
-  status: UNAVAILABLE.has(error.code) ? 503 : 401,
+  status: OUTAGE_CODES.has(error.code) ? 503 : 401,
   code: error.code,
   message: error.message,
 });

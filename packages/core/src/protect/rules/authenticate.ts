@@ -14,6 +14,7 @@ import {
 } from '../../tokens/create-token-verifier.js';
 import { TOKEN_ERROR_MESSAGES } from '../../tokens/token-failures.js';
 import type { TokenClaims, TokenErrorCode, TokenResult } from '../../tokens/token-types.js';
+import { OUTAGE_CODES } from '../outage-codes.js';
 import type { Principal, Rule, RuleContext, RuleOutcome } from '../types.js';
 
 /**
@@ -58,13 +59,6 @@ export interface AuthenticateOptions {
   /** Rule name in decisions. Default `authenticate`. */
   readonly name?: string | undefined;
 }
-
-// Outages are not the client's fault: 503, so they are never confused with a bad token.
-const UNAVAILABLE: ReadonlySet<string> = new Set([
-  'JWKS_UNAVAILABLE',
-  'TOKEN_REVOCATION_UNAVAILABLE',
-  'API_KEY_STORE_UNAVAILABLE',
-]);
 
 const AUTH_MESSAGES: Readonly<Record<AuthErrorCode, string>> = {
   AUTH_MISSING: 'Authentication required.',
@@ -201,7 +195,7 @@ export function authenticate(options: AuthenticateOptions): Rule {
       const code = result.error.code;
       // Our own fixed text per code, whatever message the verifier produced.
       const message = TOKEN_ERROR_MESSAGES[code] ?? 'token is invalid';
-      if (UNAVAILABLE.has(code)) return deny(code, message, {}, 503);
+      if (OUTAGE_CODES.has(code)) return deny(code, message, {}, 503);
       return deny(code, message, challengeFor(message));
     }
     const claims: TokenClaims = result.value.claims;
@@ -237,7 +231,7 @@ export function authenticate(options: AuthenticateOptions): Rule {
       const { code } = result.error;
       const message = API_KEY_MESSAGES[code];
       if (code === 'API_KEY_INSUFFICIENT_PERMISSIONS') return deny(code, message, {}, 403);
-      if (UNAVAILABLE.has(code)) return deny(code, message, {}, 503);
+      if (OUTAGE_CODES.has(code)) return deny(code, message, {}, 503);
       return deny(code, message, challengeFor(message));
     }
     const k = result.value;

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
-// Conformance vectors live beside the repository in ../shared/vectors (read-only).
-const vectors = fileURLToPath(new URL('../../../shared/vectors', import.meta.url));
+// Conformance vectors (RFCs, Standard Webhooks, Fernet) vendored in test-vectors/ (SOURCE.md).
+const vectors = fileURLToPath(new URL('./test-vectors', import.meta.url));
 
 // Every test runs twice: on Node with the node:crypto primitive, and in the edge runtime
 // (no Node globals) with the @noble/hashes primitive, so nothing Node-only slips into core.

@@ -76,7 +76,10 @@ export interface AgentLimits {
   readonly api?: RateLimitPolicy | undefined;
   /** Everything else (the admin route), per client IP. Default 100 per 60 s. */
   readonly default?: RateLimitPolicy | undefined;
-  /** More than this per client IP is a burst (429, counts toward a ban). Default 10 per 1 s; `false` turns it off. */
+  /**
+   * More than this per client IP is a burst (429, counts toward a ban). Default 50 per 1 s: far
+   * above what one person or a browser page sends, so only a flood trips it; `false` turns it off.
+   */
   readonly burst?: ShieldBurstOptions | false | undefined;
 }
 
@@ -94,10 +97,12 @@ export interface AgentContext {
 /**
  * Reads the example's settings from the environment: `CORS_ORIGINS` (comma-separated),
  * `TRUSTED_PROXIES` (comma-separated CIDRs or presets; default `loopback`) and
- * `SHIELD_BURST=off` (turn burst detection off, e.g. for a load test from one address) and
+ * `SHIELD_BURST=off` (turn burst detection off, e.g. for a load test from one address) or
+ * `SHIELD_BURST=<limit>/<window seconds>` (e.g. `50/1`, the default), and
  * `CHAT_RATE_LIMIT=<limit>/<window seconds>` (e.g. `20/60`, the default) for the chat policy.
  *
- * @throws TypeError when `CHAT_RATE_LIMIT` is not `<positive integer>/<positive integer>`.
+ * @throws TypeError when `CHAT_RATE_LIMIT` or `SHIELD_BURST` (other than `off`) is not
+ *   `<positive integer>/<positive integer>`.
  *
  * @example
  * ```ts
@@ -112,19 +117,19 @@ export function readAgentEnv(
       ?.split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
-  const limits: { burst?: false; chat?: RateLimitPolicy } = {};
+  const limits: { burst?: false | ShieldBurstOptions; chat?: RateLimitPolicy } = {};
   if (env.SHIELD_BURST === 'off') limits.burst = false;
+  else if (env.SHIELD_BURST !== undefined) {
+    const burst = parseRate(env.SHIELD_BURST);
+    if (!burst)
+      throw new TypeError('SHIELD_BURST must read off or <limit>/<window seconds>, e.g. 50/1.');
+    limits.burst = burst;
+  }
   if (env.CHAT_RATE_LIMIT !== undefined) {
-    const [limit, seconds] = env.CHAT_RATE_LIMIT.split('/').map(Number);
-    if (
-      !Number.isSafeInteger(limit) ||
-      !Number.isSafeInteger(seconds) ||
-      limit! < 1 ||
-      seconds! < 1
-    ) {
+    const chat = parseRate(env.CHAT_RATE_LIMIT);
+    if (!chat)
       throw new TypeError('CHAT_RATE_LIMIT must read <limit>/<window seconds>, e.g. 20/60.');
-    }
-    limits.chat = { limit: limit!, windowMs: seconds! * 1000 };
+    limits.chat = chat;
   }
   return {
     corsOrigins: list(env.CORS_ORIGINS),
@@ -132,6 +137,19 @@ export function readAgentEnv(
     limits: Object.keys(limits).length > 0 ? limits : undefined,
   };
 }
+
+/** `<positive integer>/<positive integer seconds>` as a limit and window, or undefined. */
+function parseRate(value: string): { limit: number; windowMs: number } | undefined {
+  const parts = value.split('/');
+  if (parts.length !== 2) return undefined;
+  const [limit, seconds] = parts.map(Number) as [number, number];
+  if (!Number.isSafeInteger(limit) || !Number.isSafeInteger(seconds)) return undefined;
+  if (limit < 1 || seconds < 1) return undefined;
+  return { limit, windowMs: seconds * 1000 };
+}
+
+/** The example's burst detection when none is configured (see {@link AgentLimits.burst}). */
+export const EXAMPLE_BURST: ShieldBurstOptions = Object.freeze({ limit: 50, windowMs: 1000 });
 
 function randomSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -252,7 +270,7 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
           }),
         ]
       : []),
-    shield({ clientIp, bans, burst: limits.burst }),
+    shield({ clientIp, bans, burst: limits.burst ?? EXAMPLE_BURST }),
   ];
   const audit =
     options.auditSink === undefined

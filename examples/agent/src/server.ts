@@ -2,7 +2,8 @@
 // Hono + @hono/node-server, on 127.0.0.1:$PORT (default 3000). It mints a user token, an admin
 // token, an expired token and an API key, and prints a curl call for each outcome. Security
 // events are written to stdout as JSON lines. Environment: CORS_ORIGINS (default
-// http://localhost:5173), TRUSTED_PROXIES (default loopback), SHIELD_BURST=off.
+// http://localhost:5173), TRUSTED_PROXIES (default loopback), SHIELD_BURST (off or
+// <limit>/<seconds>, default 50/1), CHAT_RATE_LIMIT (<limit>/<seconds>, default 20/60).
 import { serve } from '@hono/node-server';
 import { createJsonLinesSink } from '@jaf-sec/core/audit';
 import { createAgentContext, readAgentEnv } from './context';
@@ -38,6 +39,7 @@ const server = serve({ fetch: createHonoApp(ctx).fetch, port, hostname }, (info)
     `  user JWT  (chat:basic)              ${credentials.userToken}`,
     `  admin JWT (chat:basic agent:manage) ${credentials.adminToken}`,
     `  API key   (agent:process)           ${credentials.apiKey}`,
+    `  expired JWT (for the 401 TOKEN_EXPIRED call) ${credentials.expiredToken}`,
     '',
     `CORS origins: ${env.corsOrigins?.join(', ') || '(none)'}. Security events are printed below as JSON lines.`,
     '',

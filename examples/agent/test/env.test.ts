@@ -18,8 +18,17 @@ describe('readAgentEnv', () => {
     expect(readAgentEnv({}).limits).toBeUndefined();
   });
 
+  it('reads a burst limit as <limit>/<window seconds>', () => {
+    expect(readAgentEnv({ SHIELD_BURST: '50/1' }).limits).toEqual({
+      burst: { limit: 50, windowMs: 1000 },
+    });
+    for (const bad of ['on', '50', '0/1', '50/0', '5/1/2', '-1/1']) {
+      expect(() => readAgentEnv({ SHIELD_BURST: bad })).toThrow(/off or <limit>\/<window seconds>/);
+    }
+  });
+
   it('refuses a malformed CHAT_RATE_LIMIT with a fix-it message', () => {
-    for (const bad of ['20', '0/60', '20/0', 'x/60', '1.5/60']) {
+    for (const bad of ['20', '0/60', '20/0', 'x/60', '1.5/60', '20/60/1']) {
       expect(() => readAgentEnv({ CHAT_RATE_LIMIT: bad })).toThrow(/<limit>\/<window seconds>/);
     }
   });

@@ -92,7 +92,7 @@ beforeAll(async () => {
   handlers.api = apiApp as unknown as Handler;
 
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (the CI script does it).`);
+    throw new Error(`${CHROMIUM} is missing: `npm test` installs it (scripts/test-env.sh), or apt-get install -y chromium.`);
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,

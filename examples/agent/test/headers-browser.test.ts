@@ -92,7 +92,9 @@ beforeAll(async () => {
   handlers.api = apiApp as unknown as Handler;
 
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: `npm test` installs it (scripts/test-env.sh), or apt-get install -y chromium.`);
+    throw new Error(
+      `${CHROMIUM} is missing: 'npm test' installs it (scripts/test-env.sh), or apt-get install -y chromium.`,
+    );
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,

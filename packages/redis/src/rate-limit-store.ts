@@ -193,13 +193,16 @@ interface Blocked {
 }
 
 /**
- * Where a key lives in Redis: the caller's key inside a hash tag, so the one key a
- * decision touches has a slot of its own and the store runs on Redis Cluster. Braces in
- * the caller's key are replaced so they cannot move the tag.
+ * Where a key lives in Redis: the caller's key inside a hash tag, so the one key an
+ * operation touches has a slot of its own and the store runs on Redis Cluster. Braces in the
+ * caller's key are percent-escaped (`{` as `%7B`, `}` as `%7D`, and `%` itself as `%25`) so
+ * they cannot move the tag, and two different caller keys never share a Redis key.
  */
 export function toTaggedKey(prefix: string, key: string): string {
   let safe = key;
-  if (key.includes('{') || key.includes('}')) safe = key.replaceAll('{', '(').replaceAll('}', ')');
+  if (key.includes('{') || key.includes('}') || key.includes('%')) {
+    safe = key.replaceAll('%', '%25').replaceAll('{', '%7B').replaceAll('}', '%7D');
+  }
   return `${prefix}{${safe}}`;
 }
 

@@ -1,7 +1,7 @@
 import type { ApiKeyRecord } from '@jaf-sec/core/keys';
 import { createMemoryKeyStore } from '@jaf-sec/core/keys';
 import { createBanManager, createMemoryBanStore } from '@jaf-sec/core/shield';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedisBanStore } from './ban-store.js';
 import { createRedisKeyStore } from './key-store.js';
 import { createRedisNonceStore } from './nonce-store.js';
@@ -9,7 +9,8 @@ import { createRedisRevocationStore } from './revocation-store.js';
 import { createScriptRunner } from './script-runner.js';
 import {
   type ClientKind,
-  connect,
+  connectTo,
+  type Target,
   type TestClient,
   uniquePrefix,
 } from './test-utils/redis-test-env.js';
@@ -17,12 +18,20 @@ import {
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
-describe.each(['ioredis', 'node-redis'] as ClientKind[])('stores on Redis with %s', (kind) => {
+// Every store, on the single Redis and on the six-node cluster, through both clients.
+const TARGETS: [Target, ClientKind][] = [
+  ['single', 'ioredis'],
+  ['single', 'node-redis'],
+  ['cluster', 'ioredis'],
+  ['cluster', 'node-redis'],
+];
+
+describe.each(TARGETS)('stores on Redis (%s) with %s', (target, kind) => {
   let t: TestClient;
-  const prefix = uniquePrefix(`stores-${kind}`);
+  const prefix = uniquePrefix(`stores-${target}-${kind}`);
 
   beforeAll(async () => {
-    t = await connect(kind);
+    t = await connectTo(kind, target, inject('redisClusterPorts'));
   });
   afterAll(async () => {
     await t.cleanup(prefix);

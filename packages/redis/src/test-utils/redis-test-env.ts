@@ -4,8 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
+import { Cluster, Redis } from 'ioredis';
+import { createClient, createCluster } from 'redis';
 import type { RedisClientLike } from '../script-runner.js';
 
 export const SHARED_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -15,6 +15,9 @@ export const uniquePrefix = (label: string): string =>
   `jaf-test:${label}:${randomBytes(6).toString('hex')}:`;
 
 export type ClientKind = 'ioredis' | 'node-redis';
+
+/** Where a suite runs: the single shared Redis, or the local cluster of the globalSetup. */
+export type Target = 'single' | 'cluster';
 
 export interface TestClient {
   kind: ClientKind;
@@ -66,6 +69,76 @@ export async function connect(kind: ClientKind, url = SHARED_URL): Promise<TestC
       client.destroy();
     },
   };
+}
+
+/**
+ * A cluster client of either kind (ioredis `Cluster`, node-redis `createCluster`) on the local
+ * cluster whose node ports the globalSetup provides. Raw commands are routed by their first
+ * key; cleanup scans every master.
+ */
+export async function connectCluster(
+  kind: ClientKind,
+  ports: readonly number[],
+): Promise<TestClient> {
+  const seeds = ports.slice(0, 3).map((port) => ({ host: '127.0.0.1', port }));
+  if (kind === 'ioredis') {
+    const client = new Cluster(seeds, {
+      lazyConnect: true,
+      redisOptions: { maxRetriesPerRequest: 1 },
+    });
+    client.on('error', () => {});
+    await client.connect();
+    return {
+      kind,
+      client,
+      command: (args) => client.call(args[0]!, ...args.slice(1)),
+      async cleanup(prefix) {
+        for (const node of client.nodes('master')) {
+          let cursor = '0';
+          do {
+            const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+            cursor = next;
+            // One DEL per key: keys of one batch may live in different slots.
+            for (const key of keys) await client.del(key);
+          } while (cursor !== '0');
+        }
+      },
+      close: async () => {
+        client.disconnect();
+      },
+    };
+  }
+  const client = createCluster({
+    rootNodes: seeds.map((s) => ({ url: `redis://${s.host}:${s.port}` })),
+  });
+  client.on('error', () => {});
+  await client.connect();
+  return {
+    kind,
+    client,
+    command: (args) => client.sendCommand(args[1], false, args),
+    async cleanup(prefix) {
+      for (const master of client.masters) {
+        const node = await client.nodeClient(master);
+        for await (const batch of node.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+          const keys = (Array.isArray(batch) ? batch : [batch]) as string[];
+          for (const key of keys) await client.del(key);
+        }
+      }
+    },
+    close: async () => {
+      client.destroy();
+    },
+  };
+}
+
+/** {@link connect} or {@link connectCluster}, by target. */
+export async function connectTo(
+  kind: ClientKind,
+  target: Target,
+  clusterPorts: readonly number[],
+): Promise<TestClient> {
+  return target === 'cluster' ? connectCluster(kind, clusterPorts) : connect(kind);
 }
 
 export async function freePort(): Promise<number> {

@@ -18,5 +18,11 @@ export type {
   RedisClientLike,
   RedisScript,
   ScriptRunner,
+  ScriptRunnerOptions,
 } from './script-runner.js';
-export { createScriptRunner, defineScript, RedisTimeoutError } from './script-runner.js';
+export {
+  createScriptRunner,
+  defineScript,
+  RedisOverloadedError,
+  RedisTimeoutError,
+} from './script-runner.js';

@@ -172,8 +172,17 @@ export interface RedisRateLimitStoreOptions {
   readonly client: RedisClientLike;
   /** Prepended to every Redis key. Default `'jaf:'`. */
   readonly prefix?: string | undefined;
-  /** A decision slower than this counts as a store failure (the limiter's fail mode). Default 500. */
+  /**
+   * A decision slower than this counts as a store failure (the limiter's fail mode, reason
+   * `store_unavailable`); the late reply is dropped. Default 50: a rate limit must not make a
+   * request wait on a slow Redis.
+   */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Decisions allowed to wait for Redis at once; past that a decision fails at once (fail
+   * mode) instead of queueing. Default 10,000.
+   */
+  readonly maxInFlight?: number | undefined;
   /**
    * Remember keys known to be blocked, in this process, until their retry time, and deny
    * them without a round trip. Off by default; `{ maxKeys }` (default 10,000) turns it on.
@@ -223,7 +232,9 @@ export function toTaggedKey(prefix: string, key: string): string {
 export function createRedisRateLimitStore(
   options: RedisRateLimitStoreOptions,
 ): RedisRateLimitStore {
-  const runner: ScriptRunner = createScriptRunner(options.client, options.timeoutMs ?? 500);
+  const runner: ScriptRunner = createScriptRunner(options.client, options.timeoutMs ?? 50, {
+    maxInFlight: options.maxInFlight,
+  });
   const prefix = options.prefix ?? 'jaf:';
   const cacheOption = options.blockedCache;
   const cacheMax =

@@ -37,6 +37,24 @@ export class RedisTimeoutError extends Error {
   }
 }
 
+/**
+ * Thrown (internally, then turned into the fail mode) when a call is refused at once because
+ * `maxInFlight` calls are already waiting for Redis: a slow Redis never builds an unbounded
+ * queue in the application.
+ */
+export class RedisOverloadedError extends Error {
+  constructor(maxInFlight: number) {
+    super(`${maxInFlight} Redis calls already in flight`);
+    this.name = 'RedisOverloadedError';
+  }
+}
+
+/** Bounds of {@link createScriptRunner}. */
+export interface ScriptRunnerOptions {
+  /** Calls allowed to wait for Redis at once; one more is refused at once. Default 10,000. */
+  readonly maxInFlight?: number | undefined;
+}
+
 /** Runs scripts: EVALSHA, falling back to EVAL (which also caches the script) on NOSCRIPT. */
 export interface ScriptRunner {
   run(script: RedisScript, keys: string[], args: string[]): Promise<unknown>;
@@ -49,11 +67,17 @@ const isNoScript = (error: unknown): boolean =>
  * Adapts an ioredis or node-redis client. Each call is one round trip (EVALSHA) except
  * the first after a server restart or SCRIPT FLUSH, which adds one EVAL. A call that
  * takes longer than `timeoutMs` rejects with {@link RedisTimeoutError}; the late reply
- * is swallowed, so an outage never surfaces as an unhandled rejection.
+ * is swallowed, so an outage never surfaces as an unhandled rejection. While `maxInFlight`
+ * calls are waiting, a new call rejects at once with {@link RedisOverloadedError}.
  *
- * @throws TypeError when the client has neither ioredis' `evalsha` nor node-redis' `evalSha`.
+ * @throws TypeError when the client has neither ioredis' `evalsha` nor node-redis' `evalSha`,
+ *   or when `timeoutMs` or `maxInFlight` is not a positive number.
  */
-export function createScriptRunner(client: RedisClientLike, timeoutMs: number): ScriptRunner {
+export function createScriptRunner(
+  client: RedisClientLike,
+  timeoutMs: number,
+  options: ScriptRunnerOptions = {},
+): ScriptRunner {
   if (!client || typeof client !== 'object') {
     throw new TypeError(
       '@jaf-sec/redis: pass a connected ioredis or node-redis client as `client`.',
@@ -61,6 +85,10 @@ export function createScriptRunner(client: RedisClientLike, timeoutMs: number): 
   }
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError('@jaf-sec/redis: timeoutMs must be a positive number of milliseconds.');
+  }
+  const maxInFlight = options.maxInFlight ?? 10_000;
+  if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
+    throw new TypeError('@jaf-sec/redis: maxInFlight must be a positive integer (calls).');
   }
   let evalsha: (s: RedisScript, keys: string[], args: string[]) => Promise<unknown>;
   let evaluate: (s: RedisScript, keys: string[], args: string[]) => Promise<unknown>;
@@ -109,6 +137,7 @@ export function createScriptRunner(client: RedisClientLike, timeoutMs: number): 
 
   return {
     run(script, keys, args) {
+      if (pending.size >= maxInFlight) return Promise.reject(new RedisOverloadedError(maxInFlight));
       return new Promise((resolve, reject) => {
         const call: Pending = { deadline: Date.now() + timeoutMs, reject };
         pending.add(call);

@@ -15,8 +15,74 @@ const run = promisify(execFile);
 export interface LocalCluster {
   /** Every node's port; the first three start as masters. */
   readonly ports: readonly number[];
+  /** Kills one node's process with SIGKILL (a crash: no shutdown, no last replication). */
+  kill(port: number): Promise<void>;
+  /** Starts a killed node again from its cluster file; it rejoins (as a replica if replaced). */
+  restart(port: number): Promise<void>;
   /** Stops every node and removes the folder. */
   stop(): Promise<void>;
+}
+
+/** `CLUSTER NODES` of one node as rows: port, role, master id, slot ranges. */
+export interface ClusterNodeRow {
+  readonly id: string;
+  readonly port: number;
+  readonly role: 'master' | 'replica';
+  readonly masterId: string | undefined;
+  readonly failed: boolean;
+  readonly slots: readonly [number, number][];
+}
+
+export async function clusterNodes(port: number): Promise<ClusterNodeRow[]> {
+  const { stdout } = await cli(port, 'cluster', 'nodes');
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const f = line.trim().split(' ');
+      const flags = f[2]!.split(',');
+      return {
+        id: f[0]!,
+        port: Number(/:(\d+)@/.exec(f[1]!)![1]),
+        role: flags.includes('master') ? ('master' as const) : ('replica' as const),
+        masterId: f[3] === '-' ? undefined : f[3],
+        failed: flags.includes('fail') || flags.includes('fail?'),
+        slots: f
+          .slice(8)
+          .filter((r) => /^\d/.test(r))
+          .map((r) => {
+            const [a, b] = r.split('-').map(Number) as [number, number | undefined];
+            return [a, b ?? a] as [number, number];
+          }),
+      };
+    });
+}
+
+/** The port of the master serving `slot`, and of its replicas, as `port` sees the cluster. */
+export async function ownersOf(
+  port: number,
+  slot: number,
+): Promise<{ master: number; replicas: number[] }> {
+  const rows = await clusterNodes(port);
+  const master = rows.find(
+    (r) => r.role === 'master' && !r.failed && r.slots.some(([a, b]) => slot >= a && slot <= b),
+  );
+  if (!master) throw new Error(`redis cluster: no master serves slot ${slot}`);
+  return {
+    master: master.port,
+    replicas: rows.filter((r) => r.masterId === master.id && !r.failed).map((r) => r.port),
+  };
+}
+
+/** Waits until every live node reports `cluster_state:ok` (after a failover, say). */
+export async function waitClusterOk(ports: readonly number[], ms = 30_000): Promise<void> {
+  for (const port of ports) {
+    await waitFor(
+      `node ${port} reports cluster_state:ok`,
+      async () => (await cli(port, 'cluster', 'info')).stdout.includes('cluster_state:ok'),
+      ms,
+    );
+  }
 }
 
 const cli = (port: number, ...args: string[]) =>
@@ -32,7 +98,11 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000)
 }
 
 /** Starts a 3-master, 3-replica cluster and waits until every node reports `cluster_state:ok`. */
-export async function startLocalCluster(): Promise<LocalCluster> {
+export async function startLocalCluster({
+  nodeTimeoutMs = 2000,
+}: {
+  nodeTimeoutMs?: number;
+} = {}): Promise<LocalCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'jaf-sec-redis-cluster-'));
   const ports: number[] = [];
   while (ports.length < 6) {
@@ -40,7 +110,7 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     // The cluster bus listens on port + 10000; keep both free and distinct.
     if (port < 55_000 && !ports.includes(port)) ports.push(port);
   }
-  const children: ChildProcess[] = ports.map((port) =>
+  const spawnNode = (port: number): ChildProcess =>
     spawn(
       'redis-server',
       [
@@ -53,29 +123,42 @@ export async function startLocalCluster(): Promise<LocalCluster> {
         '--cluster-config-file',
         join(dir, `nodes-${port}.conf`),
         '--cluster-node-timeout',
-        '2000',
+        String(nodeTimeoutMs),
         '--dir',
         dir,
         '--save',
         '',
         '--appendonly',
         'no',
-        '--enable-debug-command',
-        'local',
       ],
       { stdio: 'ignore' },
-    ),
-  );
+    );
+  const children: ChildProcess[] = ports.map(spawnNode);
+  const exited = (c: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+    });
+  const kill = async (port: number) => {
+    const c = children[ports.indexOf(port)]!;
+    const gone = exited(c);
+    c.kill('SIGKILL');
+    await gone;
+  };
+  const restart = async (port: number) => {
+    const i = ports.indexOf(port);
+    children[i] = spawnNode(port);
+    await waitFor(`node ${port} answers`, async () =>
+      (await cli(port, 'ping')).stdout.includes('PONG'),
+    );
+  };
   const stop = async () => {
     await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-          }),
-      ),
+      children.map((c) => {
+        const gone = exited(c);
+        c.kill('SIGTERM');
+        return gone;
+      }),
     );
     rmSync(dir, { recursive: true, force: true });
   };
@@ -97,12 +180,8 @@ export async function startLocalCluster(): Promise<LocalCluster> {
       ],
       { timeout: 60_000 },
     );
-    for (const port of ports) {
-      await waitFor(`node ${port} reports cluster_state:ok`, async () =>
-        (await cli(port, 'cluster', 'info')).stdout.includes('cluster_state:ok'),
-      );
-    }
-    return { ports, stop };
+    await waitClusterOk(ports);
+    return { ports, kill, restart, stop };
   } catch (error) {
     await stop();
     throw error;

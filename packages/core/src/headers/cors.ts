@@ -1,6 +1,7 @@
 // CORS decisions from an allow-list of exact origins and explicit wildcard patterns.
 // Everything is compiled at construction; a request costs a Set lookup (plus a suffix
 // check per pattern) and returns one of a few precomputed header records.
+import { compileMethodFilter, methodMatches, normalizeMethod } from '../internal/http-method.js';
 import type { HeaderReader } from '../protect/types.js';
 
 /** Options of {@link createCors}. */
@@ -14,7 +15,10 @@ export interface CorsOptions {
   readonly origins: readonly string[] | '*';
   /** Send `Access-Control-Allow-Credentials: true` (cookies, HTTP auth). Default false. */
   readonly credentials?: boolean | undefined;
-  /** Methods allowed on preflight. Default `GET, HEAD, POST, PUT, PATCH, DELETE`. */
+  /**
+   * Methods allowed on preflight, matched case-insensitively; `GET` also allows `HEAD`
+   * (frameworks run the GET handler for it). Default `GET, HEAD, POST, PUT, PATCH, DELETE`.
+   */
   readonly methods?: readonly string[] | undefined;
   /** Request headers allowed on preflight. Default `content-type, authorization`. */
   readonly allowedHeaders?: readonly string[] | undefined;
@@ -202,7 +206,9 @@ export function createCors(options: CorsOptions): Cors {
   });
   const maxAge = options.maxAge ?? 600;
   if (!Number.isInteger(maxAge) || maxAge < 0) bad('maxAge must be whole seconds');
-  const methodSet = new Set(methods);
+  // An empty list allows no preflight at all (simple requests only).
+  const methodSet: ReadonlySet<string> =
+    methods.length === 0 ? new Set() : compileMethodFilter(methods, 'createCors: methods');
   const headerSet = new Set(allowedHeaders);
 
   const VARY: Readonly<Record<string, string>> = Object.freeze(
@@ -234,11 +240,13 @@ export function createCors(options: CorsOptions): Cors {
       return { kind: 'none', headers: VARY };
     }
     const requestedMethod =
-      request.method === 'OPTIONS' ? request.headers.get('access-control-request-method') : null;
+      normalizeMethod(request.method) === 'OPTIONS'
+        ? request.headers.get('access-control-request-method')
+        : null;
     if (!isAllowedOrigin(origin))
       return { kind: 'rejected', code: 'CORS_ORIGIN_NOT_ALLOWED', headers: VARY };
     if (requestedMethod !== null) {
-      if (!methodSet.has(requestedMethod)) {
+      if (!methodMatches(methodSet, requestedMethod)) {
         return { kind: 'rejected', code: 'CORS_METHOD_NOT_ALLOWED', headers: VARY };
       }
       const requestedHeaders = request.headers.get('access-control-request-headers');

@@ -107,3 +107,50 @@ describe('CORS preflight methods follow routing', () => {
     );
   });
 });
+
+describe('CORS wildcard patterns and the Public Suffix List', () => {
+  it.each([
+    'https://*.co.uk',
+    'https://*.vercel.app',
+    'https://*.github.io',
+    'https://*.pages.dev',
+    'https://*.netlify.app',
+    'https://*.herokuapp.com',
+    'https://*.s3.amazonaws.com',
+    'https://*.com',
+    'https://*.xn--p1ai',
+    'https://*.zzz', // not in the list: the default rule makes it a suffix
+    'https://*.co.uk:8443',
+    'https://*.co.uk.',
+    'http://*.localhost:3000',
+    'https://*.foo.ck', // a wildcard rule (*.ck): foo.ck is itself a public suffix
+  ])('refuses %s at construction with a fix-it message', (pattern) => {
+    expect(() => createCors({ origins: [pattern] })).toThrow(
+      /public suffix .*registrable domain you own/,
+    );
+  });
+
+  it.each([
+    ['https://*.example.co.uk', 'https://app.example.co.uk'],
+    ['https://*.my-app.vercel.app', 'https://pr-1.my-app.vercel.app'],
+    ['https://*.www.ck', 'https://a.www.ck'], // an exception rule: www.ck is registrable
+    ['https://*.example.com:8443', 'https://a.b.example.com:8443'],
+  ])('accepts %s, matching %s', (pattern, origin) => {
+    const cors = createCors({ origins: [pattern] });
+    expect(cors.isAllowedOrigin(origin)).toBe(true);
+  });
+
+  it('never matches a host under a deeper public suffix below the pattern', () => {
+    // amazonaws.com is registrable, but s3.amazonaws.com and x.compute.amazonaws.com are suffixes.
+    const cors = createCors({ origins: ['https://*.amazonaws.com'] });
+    expect(cors.isAllowedOrigin('https://console.amazonaws.com')).toBe(true);
+    expect(cors.isAllowedOrigin('https://evil.s3.amazonaws.com')).toBe(false);
+    expect(cors.isAllowedOrigin('https://s3.amazonaws.com')).toBe(false);
+    const d = cors.decide({
+      method: 'GET',
+      headers: new Headers({ origin: 'https://evil.s3.amazonaws.com' }),
+      origin: 'https://api.example.com',
+    });
+    expect(d.kind === 'rejected' && d.code).toBe('CORS_ORIGIN_NOT_ALLOWED');
+  });
+});

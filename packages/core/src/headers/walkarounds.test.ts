@@ -125,9 +125,8 @@ describe('CORS wildcard patterns and the Public Suffix List', () => {
     'http://*.localhost:3000',
     'https://*.foo.ck', // a wildcard rule (*.ck): foo.ck is itself a public suffix
   ])('refuses %s at construction with a fix-it message', (pattern) => {
-    expect(() => createCors({ origins: [pattern] })).toThrow(
-      /public suffix .*registrable domain you own/,
-    );
+    expect(() => createCors({ origins: [pattern] })).toThrow(/covers the public suffix/);
+    expect(() => createCors({ origins: [pattern] })).toThrow(/registrable domain you own/);
   });
 
   it.each([

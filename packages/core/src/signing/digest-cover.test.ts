@@ -211,6 +211,12 @@ describe('a signature covering one Content-Digest member', () => {
     expect(code(await verify(req))).toBe('OK');
     expect(code(await verify({ ...req, body: evil }))).toBe('DIGEST_MISMATCH');
   });
+
+  it('a signature over the whole field vouches for every member: a wrong one fails even if not accepted', async () => {
+    const wrong512 = createContentDigest(evil, ['sha-512']);
+    const req = await signWith(`${sha256}, ${wrong512}`, ['content-digest']);
+    expect(code(await verify(req, { digestAlgorithms: ['sha-256'] }))).toBe('DIGEST_MISMATCH');
+  });
 });
 
 describe('verifyContentDigest covered members', () => {

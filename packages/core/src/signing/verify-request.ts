@@ -125,6 +125,7 @@ const COVERED_BY_TARGET_URI = new Set([
 ]);
 const COVERED_BY_REQUEST_TARGET = new Set(['@path', '@query']);
 const MAX_FIELD_LENGTH = 16_384;
+const WHOLE_FIELD: readonly ContentDigestAlgorithm[] = ['sha-256', 'sha-512'];
 
 interface Candidate {
   readonly label: string;
@@ -419,7 +420,8 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
       if (bytes === undefined) return BODY_FAILED;
       const digest = verifyContentDigest(headers.get('content-digest'), bytes, {
         algorithms: digestAlgorithms,
-        covered: digestWhole ? undefined : digestMembers,
+        // A signature over the whole field vouches for every member: each strong one is checked.
+        covered: digestWhole ? WHOLE_FIELD : digestMembers,
       });
       if (!digest.ok) return digest;
     }

@@ -1,5 +1,6 @@
 // Issue 15: CSRF and CORS checks that could be walked around (ambient HTTP authentication,
 // method spelling, HEAD routed to GET).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCors } from './cors.js';
 import { createCsrfProtection } from './csrf.js';
@@ -50,6 +51,30 @@ describe('CSRF: credentials a browser attaches by itself are checked', () => {
   it('a bearer token does not exempt a request that also carries a cookie', () => {
     const d = check('POST', { ...foreign, authorization: 'Bearer abc', cookie: 'sid=1' });
     expect(d.ok || d.code).toBe('CSRF_CROSS_ORIGIN');
+  });
+
+  it('exempts a cross-site request only for a lone Bearer / DPoP credential (property)', () => {
+    const unit = fc.constantFrom(
+      'Bearer',
+      'bearer',
+      'DPoP',
+      'Basic',
+      'Digest',
+      ' ',
+      ',',
+      'x',
+      '=',
+      '\t',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 8 }), (authorization) => {
+        const d = check('POST', { ...foreign, authorization });
+        const scheme = authorization.trim().split(/[ \t]/)[0]!.toLowerCase();
+        const explicit = (scheme === 'bearer' || scheme === 'dpop') && !authorization.includes(',');
+        expect(d.ok).toBe(explicit);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('takes onlyWithAmbientCredentials, keeps onlyWithCookies as its old name', () => {

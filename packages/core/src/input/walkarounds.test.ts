@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSecurity } from '../protect/create-security.js';
+import { compileMediaTypes } from './media-type.js';
 import { agentMessageSchema } from './message-schema.js';
 import { safeFileName, safeJoin } from './safe-path.js';
 import { validateBody } from './validate-body-rule.js';
@@ -89,6 +90,48 @@ describe('validateBody requires a JSON media type', () => {
     expect(make(['*/*'])).toThrow(/pass false/);
     expect(make(['json'])).toThrow(/not a media type/);
     expect(make(['application/js*n'])).toThrow(/only as/);
+  });
+});
+
+describe('the media type filter (property)', () => {
+  it('never throws, and accepts only application/json or a +json type with a utf-8 charset if any', () => {
+    const filter = compileMediaTypes(['application/json', 'application/*+json'], 'test');
+    const unit = fc.constantFrom(
+      'application',
+      'text',
+      '/',
+      'json',
+      '+json',
+      'plain',
+      ';',
+      '=',
+      'charset',
+      'utf-8',
+      'latin1',
+      '"',
+      ' ',
+      ',',
+      '\t',
+      'A',
+      '*',
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, maxLength: 12 }), fc.string()), (ct) => {
+        if (!filter.accepts(ct)) return;
+        const media = ct.split(';')[0]!.trim().toLowerCase();
+        expect(
+          media === 'application/json' ||
+            (media.startsWith('application/') && media.endsWith('+json')),
+        ).toBe(true);
+        for (const p of ct.split(';').slice(1)) {
+          const [name, value] = p.split('=');
+          if (name?.trim().toLowerCase() === 'charset') {
+            expect(value!.trim().replace(/"/g, '').toLowerCase()).toMatch(/^utf-?8$/);
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

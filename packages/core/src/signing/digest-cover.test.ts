@@ -219,6 +219,16 @@ describe('a signature covering one Content-Digest member', () => {
   });
 });
 
+describe('weak digest algorithms in the verifier options', () => {
+  it('are refused at construction with a fix-it message', () => {
+    for (const alg of ['md5', 'sha', 'sha-1', 'SHA-256']) {
+      expect(() =>
+        createRequestVerifier({ keys: [key], digestAlgorithms: [alg as 'sha-256'] }),
+      ).toThrow(/use 'sha-256' or 'sha-512'/);
+    }
+  });
+});
+
 describe('verifyContentDigest covered members', () => {
   const sha256 = createContentDigest(body, ['sha-256']);
   const fresh512 = createContentDigest(evil, ['sha-512']);

@@ -11,7 +11,7 @@ export interface MediaTypeFilter {
 
 interface Accepted {
   readonly type: string;
-  /** Exact subtype, or undefined for `type/*`. */
+  /** Exact subtype, or undefined for `type/*+suffix`. */
   readonly subtype: string | undefined;
   /** For `type/*+suffix`: the `+suffix`. */
   readonly suffix: string | undefined;
@@ -40,10 +40,11 @@ function trim(text: string): string {
 }
 
 /**
- * Compiles accepted media types: `type/subtype` exactly, `type/*+suffix` (a structured
- * syntax suffix, e.g. `application/*+json`), or `type/*`.
+ * Compiles accepted media types: `type/subtype` exactly, or `type/*+suffix` (a structured
+ * syntax suffix, e.g. `application/*+json`). `type/*` is refused: `application/*` would let
+ * `application/x-www-form-urlencoded`, a form post, through.
  *
- * @throws TypeError on an empty list, `*\/*`, or a malformed entry, naming the option.
+ * @throws TypeError on an empty list, a bare wildcard, or a malformed entry, naming the option.
  */
 export function compileMediaTypes(list: readonly string[], where: string): MediaTypeFilter {
   if (!Array.isArray(list) || list.length === 0) {
@@ -62,12 +63,11 @@ export function compileMediaTypes(list: readonly string[], where: string): Media
         `${where}: ${JSON.stringify(entry)} is not a media type like 'application/json' or 'application/*+json'${text === '*/*' ? ' (to accept any body, pass false)' : ''}.`,
       );
     }
-    if (sub === '*') accepted.push({ type, subtype: undefined, suffix: undefined });
-    else if (sub.startsWith('*+') && isToken(sub.slice(2)) && !sub.slice(2).includes('*')) {
+    if (sub.startsWith('*+') && isToken(sub.slice(2)) && !sub.slice(2).includes('*')) {
       accepted.push({ type, subtype: undefined, suffix: sub.slice(1) });
     } else if (sub.includes('*')) {
       throw new TypeError(
-        `${where}: ${JSON.stringify(entry)} may use '*' only as 'type/*' or 'type/*+suffix'.`,
+        `${where}: ${JSON.stringify(entry)} may use '*' only as 'type/*+suffix' (e.g. 'application/*+json'); list exact media types otherwise.`,
       );
     } else accepted.push({ type, subtype: sub, suffix: undefined });
   }
@@ -98,9 +98,7 @@ export function compileMediaTypes(list: readonly string[], where: string): Media
       if (a.type !== type) continue;
       if (a.subtype !== undefined) {
         if (a.subtype === sub) return true;
-      } else if (a.suffix !== undefined) {
-        if (sub.length > a.suffix.length && sub.endsWith(a.suffix)) return true;
-      } else return true;
+      } else if (sub.length > a.suffix!.length && sub.endsWith(a.suffix!)) return true;
     }
     return false;
   }

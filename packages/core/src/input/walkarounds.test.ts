@@ -90,6 +90,8 @@ describe('validateBody requires a JSON media type', () => {
     expect(make(['*/*'])).toThrow(/pass false/);
     expect(make(['json'])).toThrow(/not a media type/);
     expect(make(['application/js*n'])).toThrow(/only as/);
+    // application/* would admit application/x-www-form-urlencoded, a form post.
+    expect(make(['application/*'])).toThrow(/only as/);
   });
 });
 

@@ -142,6 +142,8 @@ describe('safeJoin refuses segments other file systems alias', () => {
     ['...', 'PATH_TRAVERSAL'],
     ['a/..../b', 'PATH_TRAVERSAL'],
     ['\uff0e\uff0e\uff0e/x', 'PATH_TRAVERSAL'], // fullwidth dots, NFKC-folded to '...'
+    ['\u2026/x', 'PATH_TRAVERSAL'], // horizontal ellipsis, NFKC-folded to '...'
+    ['secret.txt\uff0e', 'PATH_RESERVED_NAME'], // fullwidth trailing dot
     ['secret.txt.', 'PATH_RESERVED_NAME'],
     ['secret.txt ', 'PATH_RESERVED_NAME'],
     ['dir./file', 'PATH_RESERVED_NAME'],

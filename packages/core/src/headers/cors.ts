@@ -1,6 +1,8 @@
 // CORS decisions from an allow-list of exact origins and explicit wildcard patterns.
 // Everything is compiled at construction; a request costs a Set lookup (plus a suffix
 // check per pattern) and returns one of a few precomputed header records.
+import { getPublicSuffix } from 'tldts';
+import { compileMethodFilter, methodMatches, normalizeMethod } from '../internal/http-method.js';
 import type { HeaderReader } from '../protect/types.js';
 
 /** Options of {@link createCors}. */
@@ -8,13 +10,19 @@ export interface CorsOptions {
   /**
    * Allowed origins: exact origins such as `https://app.example.com`, patterns with one
    * leading wildcard label such as `https://*.example.com` (any subdomain, not the apex),
-   * or `'*'` for any origin (only without credentials). `null` is refused: sandboxed
+   * or `'*'` for any origin (only without credentials). A pattern over a public suffix
+   * (`https://*.co.uk`, `https://*.vercel.app`, by the Public Suffix List) is refused, and
+   * a pattern never matches a host under a deeper public suffix (`*.amazonaws.com` does not
+   * match `x.s3.amazonaws.com`). `null` is refused: sandboxed
    * frames and `file:` pages share it, so allowing it allows them all.
    */
   readonly origins: readonly string[] | '*';
   /** Send `Access-Control-Allow-Credentials: true` (cookies, HTTP auth). Default false. */
   readonly credentials?: boolean | undefined;
-  /** Methods allowed on preflight. Default `GET, HEAD, POST, PUT, PATCH, DELETE`. */
+  /**
+   * Methods allowed on preflight, matched case-insensitively; `GET` also allows `HEAD`
+   * (frameworks run the GET handler for it). Default `GET, HEAD, POST, PUT, PATCH, DELETE`.
+   */
   readonly methods?: readonly string[] | undefined;
   /** Request headers allowed on preflight. Default `content-type, authorization`. */
   readonly allowedHeaders?: readonly string[] | undefined;
@@ -67,6 +75,20 @@ interface Pattern {
   readonly scheme: string;
   readonly suffix: string;
   readonly port: string;
+  /** The public suffix of the pattern's domain: a matching host must have the same one. */
+  readonly publicSuffix: string;
+}
+
+// The Public Suffix List, ICANN and private sections (vercel.app, github.io, s3.amazonaws.com
+// are public suffixes too: anyone can own a name under them).
+const PSL = { allowPrivateDomains: true, extractHostname: false } as const;
+
+const withoutTrailingDot = (host: string): string =>
+  host.endsWith('.') ? host.slice(0, -1) : host;
+
+/** The public suffix of a host name, or undefined when the list cannot tell. */
+function publicSuffixOf(host: string): string | undefined {
+  return getPublicSuffix(withoutTrailingDot(host), PSL) ?? undefined;
 }
 
 const DEFAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -123,12 +145,19 @@ function compileOrigin(entry: string, exact: Set<string>, patterns: Pattern[]): 
     } catch {
       bad(`pattern ${JSON.stringify(entry)} is not a valid origin pattern.`);
     }
-    if (url.origin !== probe || rest.split('.').filter(Boolean).length < 2) {
+    if (url.origin !== probe) {
       bad(
-        `pattern ${JSON.stringify(entry)} must be lower-case, without path, and name at least a registrable domain (*.example.com).`,
+        `pattern ${JSON.stringify(entry)} must be lower-case, without path or trailing slash (https://*.example.com).`,
       );
     }
-    patterns.push({ scheme: `${scheme}://`, suffix: rest, port });
+    const domain = withoutTrailingDot(rest.slice(1));
+    const publicSuffix = publicSuffixOf(domain);
+    if (publicSuffix === undefined || publicSuffix === domain) {
+      bad(
+        `pattern ${JSON.stringify(entry)} covers the public suffix "${domain}", where anyone can register a site: use a pattern under a registrable domain you own (e.g. "${scheme}://*.your-app.${domain}") or list the origins exactly.`,
+      );
+    }
+    patterns.push({ scheme: `${scheme}://`, suffix: rest, port, publicSuffix });
     return;
   }
   let url: URL;
@@ -157,12 +186,15 @@ function matchesPattern(origin: string, p: Pattern): boolean {
   const label = host.slice(0, host.length - p.suffix.length);
   if (label.charCodeAt(0) === 0x2e || label.charCodeAt(label.length - 1) === 0x2e) return false;
   for (let i = 0; i < label.length; i++) if (!isHostChar(label.charCodeAt(i))) return false;
-  return true;
+  // A deeper public suffix under the pattern's domain (s3.amazonaws.com under
+  // *.amazonaws.com) starts other owners' sites: the host must share the pattern's suffix.
+  return publicSuffixOf(host) === p.publicSuffix;
 }
 
 /**
  * Compiles a CORS policy. Configuration mistakes that open an API to every site are
- * refused here, once: `'*'` with credentials, the `null` origin, origins with paths.
+ * refused here, once: `'*'` with credentials, the `null` origin, origins with paths, wildcard
+ * patterns over a public suffix.
  *
  * @param options - origins, credentials, methods, headers, max-age.
  * @returns `decide(request)` giving a {@link CorsDecision}.
@@ -202,7 +234,9 @@ export function createCors(options: CorsOptions): Cors {
   });
   const maxAge = options.maxAge ?? 600;
   if (!Number.isInteger(maxAge) || maxAge < 0) bad('maxAge must be whole seconds');
-  const methodSet = new Set(methods);
+  // An empty list allows no preflight at all (simple requests only).
+  const methodSet: ReadonlySet<string> =
+    methods.length === 0 ? new Set() : compileMethodFilter(methods, 'createCors: methods');
   const headerSet = new Set(allowedHeaders);
 
   const VARY: Readonly<Record<string, string>> = Object.freeze(
@@ -234,11 +268,13 @@ export function createCors(options: CorsOptions): Cors {
       return { kind: 'none', headers: VARY };
     }
     const requestedMethod =
-      request.method === 'OPTIONS' ? request.headers.get('access-control-request-method') : null;
+      normalizeMethod(request.method) === 'OPTIONS'
+        ? request.headers.get('access-control-request-method')
+        : null;
     if (!isAllowedOrigin(origin))
       return { kind: 'rejected', code: 'CORS_ORIGIN_NOT_ALLOWED', headers: VARY };
     if (requestedMethod !== null) {
-      if (!methodSet.has(requestedMethod)) {
+      if (!methodMatches(methodSet, requestedMethod)) {
         return { kind: 'rejected', code: 'CORS_METHOD_NOT_ALLOWED', headers: VARY };
       }
       const requestedHeaders = request.headers.get('access-control-request-headers');

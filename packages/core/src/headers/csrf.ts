@@ -2,6 +2,7 @@
 // browsers (all since 2020-2023) send Sec-Fetch-Site and Origin on unsafe requests, and a
 // page cannot forge either. The checks never look at Content-Type, so a cross-site POST
 // without one (text/plain, no-cors fetch, sendBeacon) is refused like any other.
+import { normalizeMethod } from '../internal/http-method.js';
 import type { HeaderReader } from '../protect/types.js';
 
 /** Options of {@link createCsrfProtection}. */
@@ -9,8 +10,17 @@ export interface CsrfOptions {
   /** Extra origins allowed to send unsafe requests (exact origins, e.g. `https://admin.example.com`). */
   readonly trustedOrigins?: readonly string[] | undefined;
   /**
-   * Check only requests that carry a Cookie header (cookie-authenticated). Default true:
-   * a request authenticated by a bearer token or API key cannot be forged by another site.
+   * Check only requests that carry credentials a browser attaches by itself: a Cookie
+   * header, or an Authorization header of any scheme but `Bearer` / `DPoP` (browsers cache
+   * `Basic`, `Digest`, `Negotiate` and `NTLM` credentials and resend them cross-site).
+   * Default true: a request authenticated only by a bearer token or an API-key header cannot
+   * be forged by another site. `false` checks every unsafe request. (TLS client
+   * certificates are not visible here: with them, set `false`.)
+   */
+  readonly onlyWithAmbientCredentials?: boolean | undefined;
+  /**
+   * @deprecated The former name of `onlyWithAmbientCredentials`, same meaning: it now also
+   * counts HTTP authentication a browser resends, not only cookies.
    */
   readonly onlyWithCookies?: boolean | undefined;
   /** Accept `Sec-Fetch-Site: same-site` (sibling subdomains). Default false. */
@@ -28,7 +38,10 @@ export interface CsrfRequest {
   readonly origin: string;
 }
 
-/** Result: `checked: false` for requests the policy does not apply to (safe methods, no cookies). */
+/**
+ * Result: `checked: false` for requests the policy does not apply to (safe methods, no
+ * ambient credentials).
+ */
 export type CsrfDecision =
   | { readonly ok: true; readonly checked: boolean }
   | { readonly ok: false; readonly code: CsrfErrorCode; readonly message: string };
@@ -39,6 +52,29 @@ export interface CsrfProtection {
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Authorization schemes a browser never sends on its own: a page's script must set them.
+const EXPLICIT_SCHEMES = new Set(['bearer', 'dpop']);
+
+/**
+ * True when the request carries a credential the browser may have attached by itself: a
+ * cookie, or HTTP authentication other than Bearer / DPoP. A value with a comma (two
+ * Authorization lines joined, or Digest parameters) is ambient too: a bearer token has none.
+ */
+function hasAmbientCredentials(headers: HeaderReader): boolean {
+  if (headers.get('cookie') !== null) return true;
+  const auth = headers.get('authorization');
+  if (auth === null) return false;
+  let start = 0;
+  while (
+    start < auth.length &&
+    (auth.charCodeAt(start) === 0x20 || auth.charCodeAt(start) === 0x09)
+  )
+    start++;
+  let end = start;
+  while (end < auth.length && auth.charCodeAt(end) !== 0x20 && auth.charCodeAt(end) !== 0x09) end++;
+  const scheme = auth.slice(start, end).toLowerCase();
+  return !EXPLICIT_SCHEMES.has(scheme) || auth.includes(',');
+}
 const SKIPPED: CsrfDecision = Object.freeze({ ok: true, checked: false });
 const PASSED: CsrfDecision = Object.freeze({ ok: true, checked: true });
 const REFUSED: CsrfDecision = Object.freeze({
@@ -51,11 +87,13 @@ const REFUSED: CsrfDecision = Object.freeze({
  * Compiles a CSRF policy (the algorithm of Go 1.25's CrossOriginProtection): unsafe
  * methods pass when `Sec-Fetch-Site` is `same-origin` or `none`; otherwise the Origin must
  * be the server's own or a trusted one. A request with neither header is not from a
- * browser (browsers send them) and passes.
+ * browser (browsers send them) and passes. By default only requests carrying ambient
+ * credentials (cookies, Basic / Digest / Negotiate / NTLM authentication) are checked.
  *
- * @param options - trusted origins, cookie-only, same-site.
+ * @param options - trusted origins, ambient-credentials-only, same-site.
  * @returns `check(request)`.
- * @throws TypeError when a trusted origin is not written as an origin.
+ * @throws TypeError when a trusted origin is not written as an origin, or the two names of
+ *   `onlyWithAmbientCredentials` disagree.
  * @example
  * ```ts
  * const csrf = createCsrfProtection({ trustedOrigins: ['https://admin.example.com'] });
@@ -77,13 +115,22 @@ export function createCsrfProtection(options: CsrfOptions = {}): CsrfProtection 
     }
     trusted.add(o);
   }
-  const onlyWithCookies = options.onlyWithCookies !== false;
+  if (
+    options.onlyWithAmbientCredentials !== undefined &&
+    options.onlyWithCookies !== undefined &&
+    options.onlyWithAmbientCredentials !== options.onlyWithCookies
+  ) {
+    throw new TypeError(
+      'createCsrfProtection: onlyWithCookies is the old name of onlyWithAmbientCredentials; set only onlyWithAmbientCredentials.',
+    );
+  }
+  const onlyAmbient = (options.onlyWithAmbientCredentials ?? options.onlyWithCookies) !== false;
   const allowSameSite = options.allowSameSite === true;
 
   function check(request: CsrfRequest): CsrfDecision {
-    if (SAFE.has(request.method)) return SKIPPED;
+    if (SAFE.has(normalizeMethod(request.method))) return SKIPPED;
     const headers = request.headers;
-    if (onlyWithCookies && headers.get('cookie') === null) return SKIPPED;
+    if (onlyAmbient && !hasAmbientCredentials(headers)) return SKIPPED;
     const origin = headers.get('origin');
     const site = headers.get('sec-fetch-site');
     if (site !== null) {

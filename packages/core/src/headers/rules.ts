@@ -108,8 +108,9 @@ export interface CsrfRuleOptions extends CsrfOptions {
 }
 
 /**
- * A protect rule against CSRF on cookie-authenticated unsafe requests (Sec-Fetch-Site and
- * Origin); denies with 403 `CSRF_CROSS_ORIGIN`.
+ * A protect rule against CSRF on unsafe requests that carry ambient credentials (cookies,
+ * or HTTP Basic / Digest / Negotiate / NTLM authentication a browser resends), checked by
+ * Sec-Fetch-Site and Origin; denies with 403 `CSRF_CROSS_ORIGIN`.
  *
  * @param options - as for `createCsrfProtection`.
  * @returns a Rule named `csrf`.

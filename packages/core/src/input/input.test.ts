@@ -162,7 +162,7 @@ describe('validateBody rule', () => {
   const request = (body: string) => ({
     method: 'POST',
     url: 'https://api.example.com/chat',
-    headers: new Headers(),
+    headers: new Headers({ 'content-type': 'application/json' }),
     body: async () => enc.encode(body),
   });
   const security = createSecurity({

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../internal/result.js';
+import { fail, ok, type Result, type ResultError } from '../internal/result.js';
 
 /** Why a file name or path was refused. */
 export type SafePathErrorCode =
@@ -38,7 +38,45 @@ const WINDOWS_RESERVED = new Set([
   'lpt7',
   'lpt8',
   'lpt9',
+  'com0',
+  'lpt0',
+  'conin$',
+  'conout$',
+  'clock$',
 ]);
+
+/**
+ * Refuses a segment that some file system reads as another name: only dots (`...` is `..`
+ * or `.` to some Windows APIs), a trailing dot or space (Windows and SMB strip them, so
+ * `secret.txt.` opens `secret.txt`), a DOS device name with any extension (`NUL.txt`,
+ * `com1 .log`; NFKC already turned `COM¹` into `COM1`), and an 8.3 short name (`PROGRA~1`,
+ * which NTFS resolves to a long name the caller never checked).
+ */
+function checkSegmentAlias(
+  seg: string,
+): { readonly ok: false; readonly error: ResultError<SafePathErrorCode> } | undefined {
+  let dots = 0;
+  while (dots < seg.length && seg.charCodeAt(dots) === 46) dots++;
+  if (dots === seg.length) {
+    return fail('PATH_TRAVERSAL', 'The path must not contain a segment of only dots.');
+  }
+  const last = seg.charCodeAt(seg.length - 1);
+  if (last === 46 || last === 32) {
+    return fail('PATH_RESERVED_NAME', 'A path segment must not end with a dot or space.');
+  }
+  const dot = seg.indexOf('.');
+  const stem = (dot < 0 ? seg : seg.slice(0, dot)).trimEnd().toLowerCase();
+  if (WINDOWS_RESERVED.has(stem)) {
+    return fail('PATH_RESERVED_NAME', 'A path segment is a reserved device name.');
+  }
+  for (let i = 0; i + 1 < seg.length; i++) {
+    const next = seg.charCodeAt(i + 1);
+    if (seg.charCodeAt(i) === 126 && next >= 48 && next <= 57) {
+      return fail('PATH_RESERVED_NAME', 'A path segment looks like a Windows short (8.3) name.');
+    }
+  }
+  return undefined;
+}
 
 /**
  * Checks a user-supplied path before any decoding: NFKC first (fullwidth `．．／` become
@@ -75,6 +113,8 @@ function checkRelative(input: string): Result<string[], SafePathErrorCode> {
     if (seg === '..') return fail('PATH_TRAVERSAL', 'The path must not contain "..".');
     if (seg.includes(':')) return fail('PATH_ABSOLUTE', 'The path must not contain ":".');
     if (seg.length > MAX_NAME) return fail('PATH_TOO_LONG', 'A path segment is too long.');
+    const alias = checkSegmentAlias(seg);
+    if (alias) return alias;
     segments.push(seg);
   }
   if (segments.length === 0) return fail('PATH_EMPTY', 'The path names no file.');
@@ -84,7 +124,8 @@ function checkRelative(input: string): Result<string[], SafePathErrorCode> {
 /**
  * Validates a single file name from a user (an upload's name, a tool argument): no directory
  * parts, no traversal (plain, encoded or look-alike), no control characters, not a Windows
- * device name, at most 255 characters. Returns the NFKC-normalized name.
+ * device name, no trailing dot or space, no 8.3 short name, at most 255 characters. Returns
+ * the NFKC-normalized name.
  *
  * @returns `ok(name)` or `fail(code)`; codes: {@link SafePathErrorCode}.
  * @example
@@ -99,18 +140,16 @@ export function safeFileName(name: string): Result<string, SafePathErrorCode> {
   if (r.value.length !== 1 || name.normalize('NFKC').includes('/')) {
     return fail('PATH_TRAVERSAL', 'A file name must not contain "/".');
   }
-  const value = r.value[0]!;
-  const stem = value.split('.')[0]!.toLowerCase();
-  if (WINDOWS_RESERVED.has(stem)) return fail('PATH_RESERVED_NAME', 'The file name is reserved.');
-  if (value.endsWith('.') || value.endsWith(' ')) {
-    return fail('PATH_RESERVED_NAME', 'The file name must not end with a dot or space.');
-  }
-  return ok(value);
+  // Device names, trailing dots and spaces, dot-only and 8.3 names: refused in checkRelative.
+  return ok(r.value[0]!);
 }
 
 /**
  * Joins a user-supplied relative path onto a trusted base directory, POSIX style, by hand
- * (no `node:path`): the result always lies under `base`. Refuses rather than repairs.
+ * (no `node:path`): the result always lies under `base`. Refuses rather than repairs, and
+ * also refuses segments another file system would read as a different name (only dots,
+ * a trailing dot or space, `CON` / `NUL.txt` and other device names, `PROGRA~1` short
+ * names), so a path checked here names one file on every platform and share.
  *
  * @param base - Trusted absolute directory, e.g. `/srv/uploads`.
  * @param userPath - Untrusted relative path, e.g. `alice/notes.txt`.

@@ -1,20 +1,34 @@
 import * as v from 'valibot';
 import type { Rule } from '../protect/types.js';
 import { type JsonBodyLimits, parseJsonWithLimits, resolveJsonLimits } from './json-limits.js';
+import { compileMediaTypes } from './media-type.js';
+
+const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
 /** Options of {@link validateBody}. */
 export interface ValidateBodyOptions<S extends v.GenericSchema> extends JsonBodyLimits {
   /** The schema the parsed JSON body must satisfy. */
   readonly schema: S;
+  /**
+   * Media types the body may be sent as. Default `['application/json', 'application/*+json']`
+   * (a `charset`, if given, must be utf-8). A body sent as `text/plain` or a form type, or
+   * without Content-Type, is denied with 415 `BODY_UNSUPPORTED_MEDIA_TYPE`: those are the
+   * shapes a foreign page can post without a CORS preflight. `false` accepts any Content-Type
+   * (only behind CSRF protection, for clients that cannot set the header).
+   */
+  readonly contentTypes?: readonly string[] | false | undefined;
   /** Decide and report, but never block. */
   readonly dryRun?: boolean | undefined;
 }
 
 /**
  * A protect rule: parses the JSON body within byte and depth limits and validates it against a
- * valibot schema. The parsed value is published as `state.body`. Denials: 413
+ * valibot schema. The parsed value is published as `state.body`. Denials: 415
+ * `BODY_UNSUPPORTED_MEDIA_TYPE` (not a JSON Content-Type, see `contentTypes`), 413
  * `BODY_TOO_LARGE`, 400 `BODY_TOO_DEEP` / `BODY_NOT_UTF8` / `BODY_INVALID_JSON` /
  * `BODY_SCHEMA_INVALID` / `BODY_MISSING`.
+ *
+ * @throws TypeError at construction without a schema or with a malformed `contentTypes`.
  *
  * @example
  * ```ts
@@ -29,6 +43,10 @@ export function validateBody<S extends v.GenericSchema>(options: ValidateBodyOpt
   }
   const limits = resolveJsonLimits(options);
   const schema = options.schema;
+  const mediaTypes =
+    options.contentTypes === false
+      ? undefined
+      : compileMediaTypes(options.contentTypes ?? JSON_MEDIA_TYPES, 'validateBody: contentTypes');
   return {
     name: 'validateBody',
     dryRun: options.dryRun,
@@ -39,6 +57,14 @@ export function validateBody<S extends v.GenericSchema>(options: ValidateBodyOpt
           status: 400,
           code: 'BODY_MISSING',
           message: 'A request body is required.',
+        };
+      }
+      if (mediaTypes && !mediaTypes.accepts(ctx.request.headers.get('content-type'))) {
+        return {
+          conclusion: 'deny',
+          status: 415,
+          code: 'BODY_UNSUPPORTED_MEDIA_TYPE',
+          message: 'The request body has an unsupported Content-Type.',
         };
       }
       const bytes = await ctx.request.body();

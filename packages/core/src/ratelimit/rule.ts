@@ -1,3 +1,4 @@
+import { compileMethodFilter, methodMatches } from '../internal/http-method.js';
 import type { Rule, RuleContext, RuleOutcome } from '../protect/types.js';
 import {
   type ClientIpOptions,
@@ -38,7 +39,10 @@ export interface RateLimitRoute {
   /** Path prefixes, matched on whole segments after normalisation (`/chat` matches `/chat/x`, not `/chatter`). */
   readonly path: string | readonly string[];
   readonly policy: string | null;
-  /** Only these methods (any when absent). */
+  /**
+   * Only these methods (any when absent), matched case-insensitively. `GET` also matches
+   * `HEAD`: every supported framework runs the GET handler for HEAD.
+   */
   readonly methods?: readonly string[] | undefined;
 }
 
@@ -165,7 +169,10 @@ export function rateLimit(options: RateLimitRuleOptions = {}): Rule {
       throw new TypeError('rateLimit: every route needs a path (string or non-empty array).');
     }
     const policy = route.policy === null ? null : lookup(route.policy, 'a route').policy;
-    const methods = route.methods ? new Set(route.methods.map((m) => m.toUpperCase())) : undefined;
+    const methods =
+      route.methods === undefined
+        ? undefined
+        : compileMethodFilter(route.methods, "rateLimit: a route's methods");
     for (const p of paths) {
       if (typeof p !== 'string' || !p.startsWith('/')) {
         throw new TypeError(`rateLimit: route paths start with "/", got ${JSON.stringify(p)}.`);
@@ -223,9 +230,8 @@ export function rateLimit(options: RateLimitRuleOptions = {}): Rule {
   const pick = (ctx: RuleContext): CompiledRateLimitPolicy | null => {
     if (fixed) return fixed.policy;
     const path = normalizeRatePath(ctx.url.pathname, caseSensitive);
-    const method = ctx.request.method.toUpperCase();
     for (const route of routes) {
-      if (route.methods && !route.methods.has(method)) continue;
+      if (route.methods && !methodMatches(route.methods, ctx.request.method)) continue;
       if (isPathPrefix(path, route.prefix)) return route.policy;
     }
     return fallback.policy;

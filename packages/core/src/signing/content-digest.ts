@@ -14,9 +14,9 @@ export type ContentDigestAlgorithm = 'sha-256' | 'sha-512';
 /**
  * Why a Content-Digest check failed:
  * - `DIGEST_MISSING`: no Content-Digest field, or none with an algorithm the policy accepts
- *   (e.g. only `md5`, RFC 9530 section 6.6).
- * - `DIGEST_MALFORMED`: the field is not a Dictionary of Byte Sequences, or a digest has the
- *   wrong length.
+ *   (e.g. only `md5`, RFC 9530 section 6.6), or none among the members a signature covers.
+ * - `DIGEST_MALFORMED`: the field is not a Dictionary of Byte Sequences, a digest has the
+ *   wrong length, or an algorithm appears twice.
  * - `DIGEST_MISMATCH`: the content does not hash to the value sent.
  */
 export type DigestErrorCode = 'DIGEST_MISSING' | 'DIGEST_MALFORMED' | 'DIGEST_MISMATCH';
@@ -25,9 +25,20 @@ export type DigestErrorCode = 'DIGEST_MISSING' | 'DIGEST_MALFORMED' | 'DIGEST_MI
 export interface ContentDigestVerifyOptions {
   /**
    * Algorithms accepted, strongest used first. Default `['sha-512', 'sha-256']`. Every
-   * accepted digest the field carries is checked, so one cannot hide a wrong one.
+   * accepted digest the field carries is checked, so one cannot hide a wrong one. Only
+   * `sha-256` and `sha-512` can be listed: weak or unknown algorithms (`md5`, `sha`,
+   * `unixsum`...) are never evidence, whatever the options.
    */
   readonly algorithms?: readonly ContentDigestAlgorithm[] | undefined;
+  /**
+   * The members a signature covers, when it covers single members
+   * (`"content-digest";key="sha-256"`) rather than the whole field. Only these members
+   * count: at least one must have an accepted algorithm, and each covered member with a
+   * known algorithm is checked against the content even when `algorithms` leaves it out,
+   * so an uncovered digest added beside it never stands in for it. Default: the whole
+   * field is covered.
+   */
+  readonly covered?: readonly string[] | undefined;
 }
 
 /** What a successful check tells: which algorithms matched. */
@@ -84,32 +95,69 @@ export function createContentDigest(
   return out;
 }
 
-/** Parses the field and keeps the digests of accepted algorithms. */
-function readDigests(
+const isStrong = (key: string): key is ContentDigestAlgorithm =>
+  key === 'sha-256' || key === 'sha-512';
+
+/**
+ * Parses the field and checks it against the content. `digestOf` gives the content's digest
+ * for an algorithm, or undefined when it is not available (an incremental hasher computes
+ * only its own algorithms). Evidence is a matching member of an accepted algorithm that is
+ * covered (every member when `covered` is undefined); every other sha-256 / sha-512 member
+ * that is accepted or covered must match too.
+ */
+function checkDigests(
   field: string | null | undefined,
   accepted: readonly ContentDigestAlgorithm[],
-): Result<Map<ContentDigestAlgorithm, Uint8Array>, DigestErrorCode> {
+  covered: readonly string[] | undefined,
+  digestOf: (alg: ContentDigestAlgorithm) => Uint8Array | undefined,
+): Result<ContentDigestCheck, DigestErrorCode> {
   if (field === null || field === undefined || field === '') {
     return fail('DIGEST_MISSING', 'Content-Digest is required.');
   }
-  const parsed = parseSfDictionary(field);
-  if (!parsed.ok) return fail('DIGEST_MALFORMED', 'Content-Digest is malformed.');
-  const found = new Map<ContentDigestAlgorithm, Uint8Array>();
+  // A repeated member is ambiguous (RFC 8941 keeps the last, other parsers the first): a
+  // signer and an intermediary could read two different digests from one field.
+  const parsed = parseSfDictionary(field, { rejectDuplicateKeys: true });
+  if (!parsed.ok) {
+    return parsed.error.code === 'SF_DUPLICATE_KEY'
+      ? fail('DIGEST_MALFORMED', 'Content-Digest lists an algorithm twice.')
+      : fail('DIGEST_MALFORMED', 'Content-Digest is malformed.');
+  }
+  const evidence: ContentDigestAlgorithm[] = [];
   for (const [key, member] of parsed.value) {
     if (isSfInnerList(member) || member.value.type !== 'binary') {
       return fail('DIGEST_MALFORMED', 'Content-Digest values must be byte sequences.');
     }
-    const alg = key as ContentDigestAlgorithm;
-    if (!accepted.includes(alg)) continue;
-    if (member.value.value.length !== LENGTH[alg]) {
+    // Weak and unknown algorithms (md5, sha, unixsum, crc32c...) are never checked nor counted.
+    if (!isStrong(key)) continue;
+    const isAccepted = accepted.includes(key);
+    const signedMember = covered?.includes(key) === true;
+    if (!isAccepted && !signedMember) continue;
+    if (member.value.value.length !== LENGTH[key]) {
       return fail('DIGEST_MALFORMED', 'Content-Digest has a digest of the wrong length.');
     }
-    found.set(alg, member.value.value);
+    const actual = digestOf(key);
+    if (actual === undefined) continue;
+    if (!timingSafeEqual(actual, member.value.value)) {
+      return fail('DIGEST_MISMATCH', 'Content-Digest does not match the content.');
+    }
+    if (isAccepted && (covered === undefined || signedMember)) evidence.push(key);
   }
-  if (found.size === 0) {
-    return fail('DIGEST_MISSING', 'Content-Digest has no digest with an accepted algorithm.');
+  if (evidence.length === 0) {
+    return fail(
+      'DIGEST_MISSING',
+      covered === undefined
+        ? 'Content-Digest has no digest with an accepted algorithm.'
+        : 'The signed Content-Digest members have no digest with an accepted algorithm.',
+    );
   }
-  return ok(found);
+  return ok({ algorithms: evidence });
+}
+
+function checkCovered(covered: readonly string[] | undefined, where: string): void {
+  if (covered === undefined) return;
+  if (!Array.isArray(covered) || covered.some((k) => typeof k !== 'string')) {
+    throw new TypeError(`${where}: covered must be an array of member names such as 'sha-256'.`);
+  }
 }
 
 /**
@@ -117,7 +165,7 @@ function readDigests(
  *
  * @param field - the Content-Digest field value (null when absent).
  * @param body - the exact content bytes received.
- * @param options - accepted algorithms.
+ * @param options - accepted algorithms; the members a signature covers.
  * @returns the matching algorithms, or `DIGEST_MISSING` / `DIGEST_MALFORMED` / `DIGEST_MISMATCH`.
  * @example
  * ```ts
@@ -131,14 +179,8 @@ export function verifyContentDigest(
   options?: ContentDigestVerifyOptions,
 ): Result<ContentDigestCheck, DigestErrorCode> {
   const accepted = checkAlgorithms(options?.algorithms, DEFAULT_VERIFY, 'verifyContentDigest');
-  const digests = readDigests(field, accepted);
-  if (!digests.ok) return digests;
-  for (const [alg, expected] of digests.value) {
-    if (!timingSafeEqual(hash(TO_HASH[alg], body), expected)) {
-      return fail('DIGEST_MISMATCH', 'Content-Digest does not match the content.');
-    }
-  }
-  return ok({ algorithms: [...digests.value.keys()] });
+  checkCovered(options?.covered, 'verifyContentDigest');
+  return checkDigests(field, accepted, options?.covered, (alg) => hash(TO_HASH[alg], body));
 }
 
 /** An incremental Content-Digest over a body that arrives in chunks. */
@@ -147,8 +189,15 @@ export interface ContentDigestHasher {
   update(chunk: BinaryLike): ContentDigestHasher;
   /** The field value for everything added (call once). */
   digest(): string;
-  /** Checks a received field against everything added (call once instead of `digest`). */
-  verify(field: string | null | undefined): Result<ContentDigestCheck, DigestErrorCode>;
+  /**
+   * Checks a received field against everything added (call once instead of `digest`).
+   * `covered` as for {@link verifyContentDigest}; a covered member of an algorithm this
+   * hasher does not compute is not evidence.
+   */
+  verify(
+    field: string | null | undefined,
+    options?: { readonly covered?: readonly string[] | undefined },
+  ): Result<ContentDigestCheck, DigestErrorCode>;
 }
 
 /**
@@ -185,16 +234,10 @@ export function createContentDigestHasher(
       for (const [a, d] of finish()) out += `${out ? ', ' : ''}${a}=:${encodeBase64(d)}:`;
       return out;
     },
-    verify(field) {
-      const digests = readDigests(field, algs);
-      if (!digests.ok) return digests;
+    verify(field, options) {
+      checkCovered(options?.covered, 'ContentDigestHasher.verify');
       const computed = finish();
-      for (const [alg, expected] of digests.value) {
-        if (!timingSafeEqual(computed.get(alg)!, expected)) {
-          return fail('DIGEST_MISMATCH', 'Content-Digest does not match the content.');
-        }
-      }
-      return ok({ algorithms: [...digests.value.keys()] });
+      return checkDigests(field, algs, options?.covered, (alg) => computed.get(alg));
     },
   };
   return hasher;

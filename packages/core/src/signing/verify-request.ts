@@ -60,7 +60,12 @@ export interface RequestVerifierOptions {
    * components and check it against the body. Default true: without it the body is unsigned.
    */
   readonly requireContentDigest?: boolean | undefined;
-  /** Digest algorithms accepted. Default `['sha-512', 'sha-256']`. */
+  /**
+   * Digest algorithms accepted. Default `['sha-512', 'sha-256']`. Only the Content-Digest
+   * members a signature covers count: for `"content-digest";key="sha-256"` that member must
+   * have an accepted algorithm and match the body (an uncovered digest in another algorithm
+   * never stands in for it). Weak algorithms (`md5`, `sha`...) never count.
+   */
   readonly digestAlgorithms?: readonly ContentDigestAlgorithm[] | undefined;
   /** Oldest accepted `created`, in seconds before now. Default 300. */
   readonly maxAge?: number | undefined;
@@ -120,6 +125,7 @@ const COVERED_BY_TARGET_URI = new Set([
 ]);
 const COVERED_BY_REQUEST_TARGET = new Set(['@path', '@query']);
 const MAX_FIELD_LENGTH = 16_384;
+const WHOLE_FIELD: readonly ContentDigestAlgorithm[] = ['sha-256', 'sha-512'];
 
 interface Candidate {
   readonly label: string;
@@ -349,6 +355,10 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
     };
     const BODY_FAILED = fail('BODY_UNAVAILABLE', 'The request body could not be read.');
     let checkDigest = false;
+    // Which Content-Digest members the signatures vouch for: all of them when one covers the
+    // whole field, else those named by `"content-digest";key="..."`.
+    let digestWhole = false;
+    const digestMembers: string[] = [];
     const base = { method: request.method, url, headers };
     for (const c of selected.value) {
       if (c.alg !== undefined && c.alg !== c.key.algorithm) {
@@ -390,7 +400,15 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
           );
         }
       }
-      if (coversDigest) checkDigest = true;
+      if (coversDigest) {
+        checkDigest = true;
+        for (let i = 0; i < c.names.length; i++) {
+          if (c.names[i] !== 'content-digest') continue;
+          const member = c.inner.items[i]!.params.get('key');
+          if (member?.type === 'string') digestMembers.push(member.value);
+          else digestWhole = true;
+        }
+      }
       const text = buildSignatureBase(c.inner, c.names, base, structuredFields);
       if (!text.ok) return text;
       if (!(await c.key.verify(text.value, c.signature))) {
@@ -402,6 +420,8 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
       if (bytes === undefined) return BODY_FAILED;
       const digest = verifyContentDigest(headers.get('content-digest'), bytes, {
         algorithms: digestAlgorithms,
+        // A signature over the whole field vouches for every member: each strong one is checked.
+        covered: digestWhole ? WHOLE_FIELD : digestMembers,
       });
       if (!digest.ok) return digest;
     }

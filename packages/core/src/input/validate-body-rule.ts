@@ -12,7 +12,7 @@ export interface ValidateBodyOptions<S extends v.GenericSchema> extends JsonBody
   /**
    * Media types the body may be sent as. Default `['application/json', 'application/*+json']`
    * (a `charset`, if given, must be utf-8). A body sent as `text/plain` or a form type, or
-   * without Content-Type, is denied with 415 `BODY_UNSUPPORTED_MEDIA_TYPE`: those are the
+   * without Content-Type, is denied with 415 `UNSUPPORTED_MEDIA_TYPE`: those are the
    * shapes a foreign page can post without a CORS preflight. `false` accepts any Content-Type
    * (only behind CSRF protection, for clients that cannot set the header).
    */
@@ -24,7 +24,7 @@ export interface ValidateBodyOptions<S extends v.GenericSchema> extends JsonBody
 /**
  * A protect rule: parses the JSON body within byte and depth limits and validates it against a
  * valibot schema. The parsed value is published as `state.body`. Denials: 415
- * `BODY_UNSUPPORTED_MEDIA_TYPE` (not a JSON Content-Type, see `contentTypes`), 413
+ * `UNSUPPORTED_MEDIA_TYPE` (not a JSON Content-Type, see `contentTypes`), 413
  * `BODY_TOO_LARGE`, 400 `BODY_TOO_DEEP` / `BODY_NOT_UTF8` / `BODY_INVALID_JSON` /
  * `BODY_SCHEMA_INVALID` / `BODY_MISSING`.
  *
@@ -63,7 +63,7 @@ export function validateBody<S extends v.GenericSchema>(options: ValidateBodyOpt
         return {
           conclusion: 'deny',
           status: 415,
-          code: 'BODY_UNSUPPORTED_MEDIA_TYPE',
+          code: 'UNSUPPORTED_MEDIA_TYPE',
           message: 'The request body has an unsupported Content-Type.',
         };
       }

@@ -38,12 +38,12 @@ describe('validateBody requires a JSON media type', () => {
     'application/json, text/plain',
     '',
     'json',
-  ])('denies %j with 415 BODY_UNSUPPORTED_MEDIA_TYPE, before reading the body', async (ct) => {
+  ])('denies %j with 415 UNSUPPORTED_MEDIA_TYPE, before reading the body', async (ct) => {
     reads = 0;
     const d = await security.protect(request(ct));
     expect(d.allowed).toBe(false);
     expect(d.status).toBe(415);
-    expect(d.code).toBe('BODY_UNSUPPORTED_MEDIA_TYPE');
+    expect(d.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(d.message).not.toContain(ct || 'x-never');
     expect(reads).toBe(0);
   });

@@ -2,6 +2,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { publintFindings } from '../lib/checks.js';
 import { readTarball } from '../lib/packed.js';
+import { makeTarball } from './tarball-fixture.js';
 
 const packed = inject('packed');
 
@@ -31,5 +32,26 @@ describe('publint strict', () => {
       'FILE_DOES_NOT_EXIST',
     ]);
     expect(findings.every((f) => f.type === 'error')).toBe(true);
+  });
+
+  it('reads a tarball, and strict mode raises warnings to errors', async () => {
+    // "types" after "import": an error (types should come first) and, without strict, a
+    // warning (EXPORTS_TYPES_INVALID_FORMAT) that strict mode reports as an error.
+    const manifest = {
+      name: 'broken',
+      version: '1.0.0',
+      type: 'module',
+      exports: { '.': { import: './index.js', types: './index.d.ts' } },
+    };
+    const tarball = makeTarball({
+      'package.json': JSON.stringify(manifest),
+      'index.js': 'export const x = 1;\n',
+      'index.d.ts': 'export declare const x: number;\n',
+    });
+    const findings = await publintFindings({ tarball });
+    expect(findings.map((f) => [f.code, f.type]).sort()).toEqual([
+      ['EXPORTS_TYPES_INVALID_FORMAT', 'error'],
+      ['EXPORTS_TYPES_SHOULD_BE_FIRST', 'error'],
+    ]);
   });
 });

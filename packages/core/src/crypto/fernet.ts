@@ -4,8 +4,8 @@ import { decodeBase64Url, decodeUtf8, encodeBase64Url, utf8 } from '../internal/
 import type { AesCbcKey } from '../internal/cipher-types.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { HmacKey } from '../internal/hash-types.js';
-import { type RandomSource, randomBytes } from '../internal/random.js';
 import { numberOption } from '../internal/options.js';
+import { type RandomSource, randomBytes } from '../internal/random.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import type { EnvelopeOptions, Keyring } from './keyring.js';
 import { pbkdf2Sha256 } from './web-crypto.js';

@@ -23,7 +23,11 @@ export interface ErasureCounts {
 export interface SubjectDataTarget {
   /** Unique name, shown in reports (e.g. `conversations`, `profile`, `analytics`). */
   readonly name: string;
-  /** Deletes or anonymizes everything the target holds about the subject (GDPR art. 17). */
+  /**
+   * Deletes or anonymizes everything the target holds about the subject (GDPR art. 17). A
+   * target that anonymizes should also mark the records (`anonymizedAt = context.now`), as a
+   * retention sweep does, so a later sweep does not anonymize and count them again.
+   */
   eraseSubject(subjectId: string, context: SubjectRequestContext): Promise<ErasureCounts>;
   /** Returns everything the target holds about the subject, JSON-serializable (art. 15/20). */
   exportSubject(subjectId: string, context: SubjectRequestContext): Promise<readonly unknown[]>;

@@ -132,9 +132,16 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       const times = `${prefix}"iat":${iat},"exp":${exp}${jti === undefined ? '' : `,"jti":"${jti}"`}`;
       return body.length === 2 ? `${times}}` : `${times},${body.slice(1)}`;
     }
-    const payload: Record<string, unknown> = { ...defaults, iat, exp };
-    if (jti !== undefined) payload.jti = jti;
-    return JSON.stringify(Object.assign(payload, claims));
+    // Spread, not Object.assign: a `__proto__` claim (JSON.parse makes it an own property)
+    // stays a claim, as on the fast path above, instead of replacing the payload's prototype.
+    const payload: Record<string, unknown> = {
+      ...defaults,
+      iat,
+      exp,
+      ...(jti !== undefined ? { jti } : {}),
+      ...claims,
+    };
+    return JSON.stringify(payload);
   }
 
   if (isHmacAlgorithm(key.alg)) {

@@ -108,10 +108,10 @@ function scryptFloorProblem(N: number, r: number, p: number): string | undefined
   );
 }
 
-const passwordBytes = (password: string | Uint8Array): Uint8Array => {
+const passwordBytes = (password: string | Uint8Array, where: string): Uint8Array => {
   if (typeof password === 'string') return utf8(password);
   if (password instanceof Uint8Array) return password;
-  throw new TypeError('password must be a string or bytes');
+  throw new TypeError(`${where}: password must be a string or bytes`);
 };
 
 interface ResolvedParams {
@@ -190,7 +190,7 @@ export async function deriveKeyFromPassword(
   options?: PasswordKdfOptions,
 ): Promise<PasswordKey> {
   const params = resolveOptions(options);
-  const key = await runKdf(passwordBytes(password), params);
+  const key = await runKdf(passwordBytes(password, 'deriveKeyFromPassword'), params);
   const salt = encodeBase64Url(params.salt);
   return {
     key,
@@ -254,7 +254,7 @@ export async function encryptWithPassword(
 ): Promise<Uint8Array> {
   const params = resolveOptions(options);
   const header = encodeHeader(params);
-  const key = await runKdf(passwordBytes(password), params);
+  const key = await runKdf(passwordBytes(password, 'encryptWithPassword'), params);
   const nonce = (options?.random ?? randomBytes)(12);
   const prefix = new Uint8Array(header.length + 12);
   prefix.set(header, 0);
@@ -308,7 +308,7 @@ export async function decryptWithPassword(
   const maxScryptWork = numberOption(where, 'maxScryptWork', options?.maxScryptWork, 2 ** 24, {
     min: 1,
   });
-  const pw = passwordBytes(password);
+  const pw = passwordBytes(password, 'decryptWithPassword');
   // Everything below reads the untrusted header, and all of it is checked before the KDF
   // runs: the only work spent on a refused envelope is reading a few bytes.
   if (!(envelope instanceof Uint8Array) || envelope.length < 2) {

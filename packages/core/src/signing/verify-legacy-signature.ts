@@ -89,7 +89,7 @@ function digits(text: string, at: number, count: number): number {
  * guide compares it with `datetime.utcnow()`). Returns ms since the epoch or undefined.
  */
 export function parseLegacyTimestamp(text: string): number | undefined {
-  if (text.length < 16 || text.length > 40) return undefined;
+  if (typeof text !== 'string' || text.length < 16 || text.length > 40) return undefined;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
@@ -180,7 +180,8 @@ export function createLegacySignatureVerifier(
     input: LegacySignatureInput,
     call?: { now?: number },
   ): Promise<Result<VerifiedLegacySignature, LegacySignatureErrorCode>> {
-    const headers = toHeaderReader(input.headers);
+    // The input is untrusted: a missing or non-object input reads as unsigned.
+    const headers = toHeaderReader(input?.headers);
     const signature = headers.get(sigHeader);
     const timestampText = headers.get(tsHeader);
     if (signature === null || timestampText === null || signature === '' || timestampText === '') {

@@ -311,7 +311,8 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
     request: SignatureRequestInput,
     call?: { now?: number },
   ): Promise<VerifyRequestResult> {
-    const headers: HeaderReader = toHeaderReader(request.headers);
+    // The request is untrusted: a missing or non-object request reads as unsigned.
+    const headers: HeaderReader = toHeaderReader(request?.headers);
     const inputField = headers.get('signature-input');
     const sigField = headers.get('signature');
     if (inputField === null || sigField === null) {

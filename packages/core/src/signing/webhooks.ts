@@ -268,7 +268,8 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
     input: WebhookInput,
     call?: { now?: number },
   ): Promise<Result<VerifiedWebhook, WebhookErrorCode>> {
-    const headers = toHeaderReader(input.headers);
+    // The input is untrusted: a missing or non-object input reads as unsigned.
+    const headers = toHeaderReader(input?.headers);
     const id = headers.get('webhook-id');
     const ts = headers.get('webhook-timestamp');
     const sigs = headers.get('webhook-signature');

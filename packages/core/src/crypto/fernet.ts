@@ -4,7 +4,7 @@ import { decodeBase64Url, decodeUtf8, encodeBase64Url, utf8 } from '../internal/
 import type { AesCbcKey } from '../internal/cipher-types.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { HmacKey } from '../internal/hash-types.js';
-import { numberOption } from '../internal/options.js';
+import { TIME_MS as NOW_RULE, numberOption } from '../internal/options.js';
 import { type RandomSource, randomBytes } from '../internal/random.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import type { EnvelopeOptions, Keyring } from './keyring.js';
@@ -66,8 +66,6 @@ const MIN_TOKEN = 1 + 8 + 16 + 16 + 32;
 const MAX_TOKEN_CHARS = 64 * 1024 * 1024;
 // ttl and clock skew: whole or fractional seconds, up to a century.
 const SECONDS_RULE = { min: 0, max: 100 * 366 * 86_400, unit: 'seconds' } as const;
-// A time in ms since the epoch, as Date.now() returns (up to the year 275760).
-const NOW_RULE = { min: 0, max: 8.64e15, unit: 'ms since the epoch' } as const;
 
 /**
  * Parses a Fernet key as Python's `Fernet(key)` takes it: url-safe base64 of 32 bytes

@@ -31,8 +31,16 @@ export function numberOption<F extends number | undefined>(
   rule: NumberOptionRule = {},
 ): number | F {
   if (value === undefined) return fallback;
-  const min = rule.min ?? Number.NEGATIVE_INFINITY;
-  const max = rule.max ?? Number.MAX_VALUE;
+  // The checks come first and allocate nothing: this runs on hot paths (a per-call `now`).
+  if (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (rule.min === undefined || value >= rule.min) &&
+    (rule.max === undefined || value <= rule.max) &&
+    (!rule.integer || Number.isInteger(value))
+  ) {
+    return value;
+  }
   const kind = rule.integer ? 'an integer' : 'a finite number';
   const range =
     rule.min !== undefined && rule.max !== undefined
@@ -42,12 +50,21 @@ export function numberOption<F extends number | undefined>(
         : rule.max !== undefined
           ? ` of at most ${rule.max}`
           : '';
-  const what = `${kind}${range}${rule.unit ? ` (${rule.unit})` : ''}`;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`${where}: ${name} must be ${what}; got ${shown(value)}.`);
-  }
-  if ((rule.integer && !Number.isInteger(value)) || value < min || value > max) {
-    throw new RangeError(`${where}: ${name} must be ${what}; got ${shown(value)}.`);
-  }
-  return value;
+  const message = `${where}: ${name} must be ${kind}${range}${rule.unit ? ` (${rule.unit})` : ''}; got ${shown(value)}.`;
+  throw typeof value !== 'number' || !Number.isFinite(value)
+    ? new TypeError(message)
+    : new RangeError(message);
+}
+
+/** A time in ms since the epoch, as `Date.now()` returns (0 to the year 275760). */
+export const TIME_MS = { min: 0, max: 8.64e15, unit: 'ms since the epoch' } as const;
+
+/**
+ * The current time of a call: `now` when given, else the clock's reading; either must be a
+ * finite time, since a NaN clock makes every expiry comparison false (everything "current").
+ *
+ * @throws TypeError/RangeError naming `where` and `now`.
+ */
+export function callTime(where: string, now: unknown, clock: () => number): number {
+  return numberOption(where, 'now', now === undefined ? clock() : now, 0, TIME_MS);
 }

@@ -1,3 +1,4 @@
+import { numberOption, TIME_MS } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 
 /** What happens to a record once its retention period is over. */
@@ -130,6 +131,8 @@ export function toEpochMs(value: number | Date | string | null | undefined): num
  * @param now - ms since the epoch.
  * @returns The decision, or `RETENTION_CLASS_UNKNOWN` / `RETENTION_RECORD_INVALID` /
  *   `RETENTION_FLAG_INVALID`.
+ * @throws TypeError/RangeError when `now` is not a finite time (a caller bug: NaN would make
+ *   every record look expired).
  * @example
  * ```ts
  * const decision = evaluateRetention(row, policy, Date.now());
@@ -141,6 +144,8 @@ export function evaluateRetention(
   policy: RetentionPolicy,
   now: number,
 ): Result<RetentionDecision, RetentionErrorCode> {
+  // A NaN `now` would make every record look expired (`now < expiresAt` is false): refused.
+  numberOption('evaluateRetention', 'now', now, 0, TIME_MS);
   if (typeof record !== 'object' || record === null || typeof record.dataClass !== 'string') {
     return fail('RETENTION_RECORD_INVALID', 'The record has no data class.');
   }

@@ -1,3 +1,4 @@
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 
 /** Passed to every target call. */
@@ -166,7 +167,7 @@ export async function eraseSubject(
 ): Promise<Result<ErasureReport, SubjectRequestErrorCode>> {
   const chosen = select(subjectId, targets, options?.only);
   if (!chosen.ok) return chosen;
-  const now = options?.now ?? Date.now();
+  const now = callTime('eraseSubject', options?.now, Date.now);
   const results: TargetErasureResult[] = [];
   for (const target of chosen.value) {
     try {
@@ -215,7 +216,7 @@ export async function exportSubject(
 ): Promise<Result<ExportReport, SubjectRequestErrorCode>> {
   const chosen = select(subjectId, targets, options?.only);
   if (!chosen.ok) return chosen;
-  const now = options?.now ?? Date.now();
+  const now = callTime('exportSubject', options?.now, Date.now);
   const results: TargetExportResult[] = [];
   for (const target of chosen.value) {
     try {

@@ -6,6 +6,7 @@ import { importHmacKey } from '#hash';
 import { decodeBase64, utf8 } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { BinaryLike } from '../internal/hash-types.js';
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import {
   checkNonce,
@@ -182,6 +183,7 @@ export function createLegacySignatureVerifier(
   ): Promise<Result<VerifiedLegacySignature, LegacySignatureErrorCode>> {
     // The input is untrusted: a missing or non-object input reads as unsigned.
     const headers = toHeaderReader(input?.headers);
+    const now = callTime('verify', call?.now, clock);
     const signature = headers.get(sigHeader);
     const timestampText = headers.get(tsHeader);
     if (signature === null || timestampText === null || signature === '' || timestampText === '') {
@@ -194,7 +196,6 @@ export function createLegacySignatureVerifier(
     if (received?.length !== 32) {
       return fail('SIGNATURE_MALFORMED', 'The signature is not base64 HMAC-SHA256.');
     }
-    const now = call?.now ?? clock();
     if (now - timestamp > maxAge * 1000)
       return fail('SIGNATURE_EXPIRED', 'The signature is too old.');
     if (timestamp - now > maxAge * 1000)

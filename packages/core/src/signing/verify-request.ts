@@ -1,3 +1,4 @@
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import type { HeaderReader } from '../protect/types.js';
 import { type ContentDigestAlgorithm, verifyContentDigest } from './content-digest.js';
@@ -313,6 +314,7 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
   ): Promise<VerifyRequestResult> {
     // The request is untrusted: a missing or non-object request reads as unsigned.
     const headers: HeaderReader = toHeaderReader(request?.headers);
+    const now = callTime('verify', call?.now, clock);
     const inputField = headers.get('signature-input');
     const sigField = headers.get('signature');
     if (inputField === null || sigField === null) {
@@ -340,7 +342,6 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
     const selected = await select(inputs.value, signatures.value);
     if (!selected.ok) return selected;
 
-    const now = call?.now ?? clock();
     const nowSeconds = now / 1000;
     let body: Uint8Array | string | undefined;
     // undefined when the body reader fails (too large for the adapter, already consumed).

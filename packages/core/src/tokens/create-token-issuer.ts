@@ -2,6 +2,7 @@ import { CompactSign, importJWK, importPKCS8 } from 'jose';
 import { encodeBase64UrlData } from '#hash';
 import { encodeBase64Url, utf8 } from '../internal/bytes.js';
 import type { HmacKey } from '../internal/hash-types.js';
+import { callTime } from '../internal/options.js';
 import { type RandomSource, randomBytes } from '../internal/random.js';
 import { checkSigningKey, decodePem, isHmacAlgorithm, prepareHmacSecret } from './token-keys.js';
 import type { AsymmetricTokenAlgorithm, TokenClaims, TokenSigningKey } from './token-types.js';
@@ -112,7 +113,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new TypeError('issue needs the claims as a plain object');
     }
-    const now = call?.now ?? clock();
+    const now = callTime('issue', call?.now, clock);
     const lifetime =
       call?.expiresIn === undefined ? defaultLifetime : checkLifetime(call.expiresIn, 'expiresIn');
     const iat = Math.floor(now / 1000);

@@ -230,7 +230,7 @@ describe('Fernet time options (issue 19: non-finite options switched the checks 
       for (const option of ['ttl', 'clockSkew', 'now'] as const) {
         const options = { ttl: 60, now: stampedAt, [option]: bad } as never;
         await expect(fernetDecrypt(token, key, options)).rejects.toThrow(
-          new RegExp(`fernetDecrypt: ${option} must be a finite number`),
+          `fernetDecrypt: ${option} must be a finite number`,
         );
       }
     });

@@ -280,3 +280,15 @@ describe('fuzz: wrong types for the developer arguments', () => {
     );
   });
 });
+
+describe('a __proto__ key in untrusted headers is just a name', () => {
+  it('reads the other headers and changes no prototype', async () => {
+    const headers = JSON.parse(
+      '{"__proto__":{"webhook-id":"x"},"webhook-timestamp":"1","webhook-signature":"v1,AA=="}',
+    );
+    const r = await webhooks.verify({ headers, body: '' }, { now: 0 });
+    // The id inside __proto__ is not read as the webhook-id header.
+    expect(r).toMatchObject({ ok: false, error: { code: 'SIGNATURE_MISSING' } });
+    expect(({} as Record<string, unknown>)['webhook-id']).toBeUndefined();
+  });
+});

@@ -201,3 +201,26 @@ describe('production mode', () => {
     );
   });
 });
+
+describe('only the environment map own variables are read', () => {
+  it('ignores values inherited from a (polluted) prototype', () => {
+    const inherited = Object.create({
+      CORS_ORIGINS: '*',
+      CORS_CREDENTIALS: 'true',
+      NODE_ENV: 'development',
+      RATE_LIMIT_ENABLED: 'false',
+    }) as Record<string, string>;
+    inherited.NODE_ENV = 'production';
+    const result = loadSecurityConfig(inherited, { required: [] });
+    // Production from the own NODE_ENV; the inherited switches are not read.
+    expect(!result.ok && result.error.issues.map((i) => i.code)).toEqual([
+      'CONFIG_MISSING',
+      'CONFIG_MISSING',
+    ]);
+    const dev = loadSecurityConfig(Object.create({ RATE_LIMIT_ENABLED: 'false' }), {
+      required: [],
+    });
+    expect(dev.ok && dev.value.rateLimit.enabled).toBe(true);
+    expect(dev.ok && dev.value.cors.origins).toEqual([]);
+  });
+});

@@ -236,6 +236,13 @@ function previousKeys(value: string): PreviousKey[] | { problems: Problem[] } {
   return problems.length > 0 ? { problems } : out;
 }
 
+/**
+ * A variable of the environment map: own properties only, so a value inherited from a
+ * polluted `Object.prototype` (or any prototype) is never read as configuration.
+ */
+const own = (env: SecurityEnv, name: string): unknown =>
+  Object.hasOwn(env, name) ? env[name] : undefined;
+
 const ID_LOOKS_LIKE_KEY = 'a key id that repeats part of a secret value';
 const SHOWN_FRAGMENT = 6;
 
@@ -251,10 +258,10 @@ function secretValues(env: SecurityEnv): string[] {
     if (body.trim().length >= SHOWN_FRAGMENT) out.push(body.trim());
   };
   for (const name of SECRET_NAMES) {
-    const value = env[name];
+    const value = own(env, name);
     if (typeof value === 'string') add(value);
   }
-  const previous = env.ENCRYPTION_PREVIOUS_KEYS;
+  const previous = own(env, 'ENCRYPTION_PREVIOUS_KEYS');
   if (typeof previous === 'string') {
     for (const entry of previous.split(',')) {
       const eq = entry.indexOf('=');
@@ -458,14 +465,14 @@ export function loadSecurityConfig(
   ) {
     throw new TypeError("loadSecurityConfig: mode must be 'production' or 'development'");
   }
-  const declared = source.NODE_ENV;
+  const declared = own(source, 'NODE_ENV');
   const mode: SecurityConfigMode =
     options.mode ??
     (typeof declared === 'string' && declared.trim().toLowerCase() === 'production'
       ? 'production'
       : 'development');
   for (const name of Object.keys(FIELDS) as (keyof Fields)[]) {
-    const raw = source[name];
+    const raw = own(source, name);
     if (raw === undefined || raw === '') continue;
     if (typeof raw !== 'string') {
       issues.push(describeConfigIssue(name, 'CONFIG_NOT_TEXT'));
@@ -497,7 +504,7 @@ export function loadSecurityConfig(
     mode === 'production' ? [...listed, 'JWT_SECRET_KEY', 'ENCRYPTION_KEY'] : listed,
   );
   for (const name of required) {
-    const raw = source[name];
+    const raw = own(source, name);
     if (raw === undefined || raw === '') issues.push(describeConfigIssue(name, 'CONFIG_MISSING'));
   }
 

@@ -198,6 +198,7 @@ const CONFIGURED: readonly [string, string, (bad: never) => unknown][] = [
 // Per-call `now`: a NaN clock makes every token, signature and key look current.
 const tokens = createTokenVerifier({ keys: [{ alg: 'HS256', secret }] });
 const issuer = createTokenIssuer({ key: { alg: 'HS256', secret } });
+const bans = createBanManager();
 const limiter = createMemoryRateLimiter({ name: 'n', policy: { limit: 5, windowMs: 1000 } });
 const apiKeys = createApiKeyVerifier({ store: createMemoryKeyStore() });
 const webhooks = createWebhookVerifier({
@@ -231,6 +232,8 @@ const PER_CALL: readonly [string, (bad: never) => unknown][] = [
       ),
   ],
   ['limit', (b) => limiter.limit('k', { now: b })],
+  ['isBanned', (b) => bans.isBanned('k', b)],
+  ['recordFailure', (b) => bans.recordFailure('k', b)],
   ['evaluateRetention', (b) => evaluateRetention({ dataClass: 'a', createdAt: 0 }, policy, b)],
 ];
 

@@ -271,11 +271,19 @@ function secretValues(env: SecurityEnv): string[] {
   return out;
 }
 
-/** True when `id` and one of `secrets` share a run of six or more characters. */
+/**
+ * True when `id` (at most 64 characters, a valid key id) and one of `secrets` share a run of
+ * six or more characters. Linear in the secrets' length: the id's few six-character pieces
+ * go in a set, and each secret is read once with a sliding window.
+ */
 function sharesSecret(id: string, secrets: readonly string[]): boolean {
-  for (let i = 0; i + SHOWN_FRAGMENT <= id.length; i++) {
-    const piece = id.slice(i, i + SHOWN_FRAGMENT);
-    for (const secret of secrets) if (secret.includes(piece)) return true;
+  const pieces = new Set<string>();
+  for (let i = 0; i + SHOWN_FRAGMENT <= id.length; i++) pieces.add(id.slice(i, i + SHOWN_FRAGMENT));
+  if (pieces.size === 0) return false;
+  for (const secret of secrets) {
+    for (let i = 0; i + SHOWN_FRAGMENT <= secret.length; i++) {
+      if (pieces.has(secret.slice(i, i + SHOWN_FRAGMENT))) return true;
+    }
   }
   return false;
 }

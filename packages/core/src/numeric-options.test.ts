@@ -12,7 +12,7 @@ import { parseJsonWithLimits } from './input/json-limits.js';
 import { checkMetadataBounds, createMessageSchema } from './input/message-schema.js';
 import { createMemoryKeyStore } from './keys/memory-key-store.js';
 import { createApiKeyVerifier } from './keys/verify-api-key.js';
-import { createContentFilter } from './moderation/content-filter.js';
+import { createContentFilter, promptInjectionDetector } from './moderation/content-filter.js';
 import { createMemoryDataTarget } from './privacy/memory-data-target.js';
 import { defineRetentionPolicy, evaluateRetention } from './privacy/retention.js';
 import { sweepRetention } from './privacy/sweep-retention.js';

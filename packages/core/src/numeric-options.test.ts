@@ -134,6 +134,7 @@ const CONFIGURED: readonly [string, string, (bad: never) => unknown][] = [
         timeoutMs: b,
       } as never),
   ],
+  ['promptInjectionDetector', 'threshold', (b) => promptInjectionDetector({ threshold: b })],
   [
     'createBatchingSink',
     'maxBatchSize',

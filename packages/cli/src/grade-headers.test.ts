@@ -78,6 +78,14 @@ describe('gradeSecurityHeaders', () => {
     );
   });
 
+  it('treats a host that only starts with 127. as remote (issue 19)', () => {
+    const remote = new URL('http://127.0.0.1.example.com/');
+    expect(check({}, 'Strict-Transport-Security', remote)?.found).toBe('served over plain http');
+    expect(check({}, 'Strict-Transport-Security', new URL('http://127.0.0.2:8080/'))?.status).toBe(
+      'n/a',
+    );
+  });
+
   it('accepts frame-ancestors instead of X-Frame-Options and refuses ALLOW-FROM', () => {
     const r = gradeSecurityHeaders(new Headers(strong), HTTPS);
     expect(

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '@jaf-sec/core/config';
 /** How one check went. `n/a` checks do not count towards the score. */
 export type HeaderCheckStatus = 'pass' | 'warn' | 'fail' | 'n/a';
 
@@ -30,10 +31,9 @@ export const GRADES: readonly HeaderGrade[] = ['A+', 'A', 'B', 'C', 'D', 'F'];
 
 const short = (value: string) => (value.length > 120 ? `${value.slice(0, 117)}...` : value);
 
-function isLoopback(url: URL): boolean {
-  const h = url.hostname;
-  return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || h.startsWith('127.');
-}
+// The host parsed as an address, not matched by prefix: http://127.0.0.1.example.com is a
+// remote host served over plain http, not a local one.
+const isLoopback = (url: URL): boolean => isLoopbackHost(url.hostname);
 
 /** Directives of a CSP header: name -> source list (lower case). */
 function parseCsp(value: string): Map<string, string[]> {

@@ -1,3 +1,4 @@
+import { numberOption } from '../internal/options.js';
 import type { AuditSinkObject, SecurityEvent } from './types.js';
 
 /** Options of {@link createBatchingSink}. */
@@ -53,14 +54,16 @@ export function createBatchingSink(options: BatchingSinkOptions): BatchingSink {
   }
   const maxBatch = options.maxBatchSize ?? 100;
   const maxBuffer = options.maxBufferSize ?? 10_000;
-  const maxDelay = options.maxDelayMs ?? 5_000;
+  const maxDelay = numberOption('createBatchingSink', 'maxDelayMs', options.maxDelayMs, 5_000, {
+    min: 0,
+    unit: 'ms',
+  });
   if (!Number.isInteger(maxBatch) || maxBatch < 1) {
     throw new RangeError('createBatchingSink: maxBatchSize must be a positive integer.');
   }
   if (!Number.isInteger(maxBuffer) || maxBuffer < maxBatch) {
     throw new RangeError('createBatchingSink: maxBufferSize must be an integer >= maxBatchSize.');
   }
-  if (!(maxDelay >= 0)) throw new RangeError('createBatchingSink: maxDelayMs must be >= 0.');
   const clock = options.clock ?? Date.now;
   const send = options.send;
   const onError = options.onError;

@@ -150,6 +150,12 @@ export function verifyAuditChain(
   events: readonly SecurityEvent[],
   options: VerifyAuditChainOptions = {},
 ): AuditChainResult {
+  // Entry guard: the events are untrusted (parsed from a file or a database), so anything
+  // that is not an array is a refusal, not a TypeError.
+  if (!Array.isArray(events)) {
+    return failChain('AUDIT_EVENT_UNCHAINED', 0, 'The events are not an array of chained events.');
+  }
+  if (options === null || typeof options !== 'object') options = {};
   let prev = options.startAfter ?? AUDIT_CHAIN_GENESIS;
   let expectedSeq: number | undefined =
     options.startSeq ?? (options.startAfter === undefined ? 0 : undefined);

@@ -51,13 +51,14 @@ export function describeConfigIssue(
   received = '',
   expected = '',
 ): ConfigIssue {
-  // Problems of one entry of a list (ENCRYPTION_PREVIOUS_KEYS) name the entry by its id.
+  // Problems of one entry of a list (ENCRYPTION_PREVIOUS_KEYS) name the entry by its
+  // position ("entry 2"), never by its id or value: a pasted key would read as its own id.
   const v =
     expected &&
     code !== 'INTEGER_INVALID' &&
     code !== 'INTEGER_OUT_OF_RANGE' &&
     code !== 'CORS_ORIGIN_INVALID'
-      ? `${variable} (key ${expected})`
+      ? `${variable} (${expected})`
       : variable;
   const [message, fix] = ((): [string, string] => {
     switch (code) {
@@ -110,12 +111,12 @@ export function describeConfigIssue(
         ];
       case 'KEY_ID_INVALID':
         return [
-          `${v} has the key id "${received}", which is not 1-64 of A-Z a-z 0-9 . _ : -.`,
+          `${v} has ${received || 'a key id'}, which is not 1-64 of A-Z a-z 0-9 . _ : - (the value is not shown: it may be a key).`,
           `Use an id of 1-64 characters from A-Z a-z 0-9 . _ : - such as 2026-01${variable === 'ENCRYPTION_PREVIOUS_KEYS' ? '; write each previous key as id=key, separated by commas (2025-01=base64url:...)' : ''}.`,
         ];
       case 'KEY_ID_DUPLICATE':
         return [
-          `${v} uses the key id "${received}" twice (ENCRYPTION_KEY_ID counts too).`,
+          `${v} uses the same key id as ${received} (ENCRYPTION_KEY_ID counts too).`,
           'Give every key its own id: envelopes name the key that sealed them.',
         ];
       case 'BOOLEAN_INVALID':

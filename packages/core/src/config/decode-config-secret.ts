@@ -64,6 +64,7 @@ export function decodeConfigSecret(
   text: string,
   options: DecodeConfigSecretOptions = {},
 ): Result<DecodedSecret, 'SECRET_MALFORMED'> {
+  if (typeof text !== 'string') return fail('SECRET_MALFORMED', 'The secret is not text.');
   for (const [prefix, encoding] of PREFIXES) {
     if (text.startsWith(prefix)) {
       const bytes = decodeAs(text.slice(prefix.length), encoding);

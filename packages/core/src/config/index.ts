@@ -10,8 +10,13 @@ export type {
   LoadSecurityConfigOptions,
   SecurityConfig,
   SecurityConfigError,
+  SecurityConfigMode,
   SecurityConfigResult,
   SecurityEnv,
   SecurityLogLevel,
 } from './load-security-config.js';
-export { describeSecurityConfig, loadSecurityConfig } from './load-security-config.js';
+export {
+  describeSecurityConfig,
+  isLoopbackHost,
+  loadSecurityConfig,
+} from './load-security-config.js';

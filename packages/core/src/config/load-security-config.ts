@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { isValidKeyId } from '../crypto/keyring.js';
 import { decodeUtf8 } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
+import { parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import { type ConfigIssue, type ConfigIssueCode, describeConfigIssue } from './config-issues.js';
 import {
   codeUnits,
@@ -65,6 +66,8 @@ export interface SecurityConfig {
     /** `LOG_LEVEL`, default info. */
     readonly level: SecurityLogLevel;
   };
+  /** The mode the configuration was loaded in (see {@link LoadSecurityConfigOptions.mode}). */
+  readonly mode: SecurityConfigMode;
   /** Problems that do not stop loading (a disabled switch, an http origin). */
   readonly warnings: readonly ConfigIssue[];
   /** The configuration as text, one `VARIABLE = value` line each, secrets masked. */
@@ -79,9 +82,21 @@ export interface LoadSecurityConfigOptions {
   readonly required?:
     | readonly ('JWT_SECRET_KEY' | 'ENCRYPTION_KEY' | 'API_KEY_PEPPER')[]
     | undefined;
-  /** Treat warnings as errors (e.g. in CI for production). Default false. */
+  /** Treat every warning as an error (e.g. in CI for production). Default false. */
   readonly strict?: boolean | undefined;
+  /**
+   * `production`: an http origin on a non-local host (`CORS_ORIGIN_INSECURE`) is an error,
+   * not a warning, and `JWT_SECRET_KEY` and `ENCRYPTION_KEY` are required whatever
+   * `required` says (a missing secret is `CONFIG_MISSING`). `development`: as before.
+   * Default: taken from the environment the app declares, `NODE_ENV` in `env`
+   * (`production` selects production; anything else, or unset, development). Pass it
+   * explicitly when your app declares its environment another way.
+   */
+  readonly mode?: SecurityConfigMode | undefined;
 }
+
+/** How strictly {@link loadSecurityConfig} treats insecure settings. */
+export type SecurityConfigMode = 'production' | 'development';
 
 /** Why loading failed: every problem at once. */
 export interface SecurityConfigError {
@@ -167,44 +182,113 @@ function encryptionKey(value: string): ConfigSecret | { problems: Problem[] } {
   return problems.length > 0 ? { problems } : { bytes, encoding };
 }
 
+// Key ids are never quoted back: a key pasted into the wrong place reads as an id, so an
+// id in a message could carry key material. Problems name the entry by its position.
+const idShape = (id: string): string =>
+  id === '' ? 'an empty key id' : `a key id of ${codeUnits(id).length} characters`;
+
 function keyId(value: string): string | { problems: Problem[] } {
   const id = value.trim();
-  return isValidKeyId(id) ? id : { problems: [['KEY_ID_INVALID', value.slice(0, 70)]] };
+  return isValidKeyId(id) ? id : { problems: [['KEY_ID_INVALID', idShape(id)]] };
 }
 
 interface PreviousKey {
   readonly id: string;
   readonly secret: ConfigSecret;
+  /** 1-based position in the list, used to name the entry in messages. */
+  readonly entry: number;
 }
 function previousKeys(value: string): PreviousKey[] | { problems: Problem[] } {
   const problems: Problem[] = [];
   const out: PreviousKey[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
+  let position = 0;
   for (const raw of value.split(',')) {
     const entry = raw.trim();
     if (entry === '') continue;
+    position++;
+    const where = `entry ${position}`;
     // `id=value`: the first '=' separates, since base64 values may end in '='.
     const eq = entry.indexOf('=');
     const id = eq === -1 ? '' : entry.slice(0, eq).trim();
+    if (eq === -1) {
+      problems.push(['KEY_ID_INVALID', 'no key id (write id=key)', where]);
+      continue;
+    }
     if (!isValidKeyId(id)) {
-      problems.push(['KEY_ID_INVALID', eq === -1 ? '(missing: write id=key)' : id.slice(0, 70)]);
+      problems.push(['KEY_ID_INVALID', idShape(id), where]);
       continue;
     }
-    if (seen.has(id)) {
-      problems.push(['KEY_ID_DUPLICATE', id]);
+    const earlier = seen.get(id);
+    if (earlier !== undefined) {
+      problems.push(['KEY_ID_DUPLICATE', `entry ${earlier}`, where]);
       continue;
     }
-    seen.add(id);
+    seen.set(id, position);
     const key = encryptionKey(entry.slice(eq + 1).trim());
     if ('problems' in key) {
-      // The key's own problems, named by its id (never its value).
-      for (const [code, received] of key.problems) problems.push([code, received, id]);
+      // The key's own problems, named by its position (never its id or value).
+      for (const [code, received] of key.problems) problems.push([code, received, where]);
       continue;
     }
-    out.push({ id, secret: key });
+    out.push({ id, secret: key, entry: position });
   }
   return problems.length > 0 ? { problems } : out;
 }
+
+/**
+ * A variable of the environment map: own properties only, so a value inherited from a
+ * polluted `Object.prototype` (or any prototype) is never read as configuration.
+ */
+const own = (env: SecurityEnv, name: string): unknown =>
+  Object.hasOwn(env, name) ? env[name] : undefined;
+
+const ID_LOOKS_LIKE_KEY = 'a key id that repeats part of a secret value';
+const SHOWN_FRAGMENT = 6;
+
+/** The key material of every secret in the environment: values without their prefix. */
+function secretValues(env: SecurityEnv): string[] {
+  const out: string[] = [];
+  const add = (text: string) => {
+    const colon = text.indexOf(':');
+    const prefix = colon === -1 ? '' : text.slice(0, colon + 1);
+    const body = ['hex:', 'base64:', 'base64url:', 'raw:'].includes(prefix)
+      ? text.slice(colon + 1)
+      : text;
+    if (body.trim().length >= SHOWN_FRAGMENT) out.push(body.trim());
+  };
+  for (const name of SECRET_NAMES) {
+    const value = own(env, name);
+    if (typeof value === 'string') add(value);
+  }
+  const previous = own(env, 'ENCRYPTION_PREVIOUS_KEYS');
+  if (typeof previous === 'string') {
+    for (const entry of previous.split(',')) {
+      const eq = entry.indexOf('=');
+      add(eq === -1 ? entry : entry.slice(eq + 1));
+    }
+  }
+  return out;
+}
+
+/**
+ * True when `id` (at most 64 characters, a valid key id) and one of `secrets` share a run of
+ * six or more characters. Linear in the secrets' length: the id's few six-character pieces
+ * go in a set, and each secret is read once with a sliding window.
+ */
+function sharesSecret(id: string, secrets: readonly string[]): boolean {
+  const pieces = new Set<string>();
+  for (let i = 0; i + SHOWN_FRAGMENT <= id.length; i++) pieces.add(id.slice(i, i + SHOWN_FRAGMENT));
+  if (pieces.size === 0) return false;
+  for (const secret of secrets) {
+    for (let i = 0; i + SHOWN_FRAGMENT <= secret.length; i++) {
+      if (pieces.has(secret.slice(i, i + SHOWN_FRAGMENT))) return true;
+    }
+  }
+  return false;
+}
+
+const SECRET_NAMES: readonly string[] = ['JWT_SECRET_KEY', 'ENCRYPTION_KEY', 'API_KEY_PEPPER'];
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
@@ -246,13 +330,21 @@ function logLevel(value: string): SecurityLogLevel | { problems: Problem[] } {
   return level ?? { problems: [['LOG_LEVEL_INVALID', value.slice(0, 40)]] };
 }
 
-function isLoopback(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    hostname.startsWith('127.')
-  );
+/**
+ * True for a host that can only be this machine: `localhost` and its subdomains (RFC 6761),
+ * or an address literal in 127.0.0.0/8 or ::1 (also IPv4-mapped). The host is parsed as an
+ * address, so `127.0.0.1.example.com` is a domain like any other, not a loopback address.
+ * `hostname` is the WHATWG URL's, already normalized (`127.1` and `0x7f.1` read `127.0.0.1`).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const parsed = parseIpLoose(literal);
+  if (!parsed) return false;
+  const ip = unmapIpv4(parsed);
+  if (ip.version === 4) return ip.bytes[0] === 127;
+  return ip.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
 }
 
 interface Origins {
@@ -301,7 +393,7 @@ function corsOrigins(value: string): Origins | { problems: Problem[] } {
       problems.push(['CORS_ORIGIN_INVALID', shown, url.origin]);
       continue;
     }
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) insecure.push(entry);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) insecure.push(entry);
     origins.push(entry);
   }
   return problems.length > 0 ? { problems } : { origins: [...new Set(origins)], insecure };
@@ -365,12 +457,30 @@ export function loadSecurityConfig(
   env: SecurityEnv,
   options: LoadSecurityConfigOptions = {},
 ): SecurityConfigResult {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      'loadSecurityConfig: options must be an object ({ required, strict, mode })',
+    );
+  }
   const issues: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
   const parsed: Parsed = {};
-  const source: SecurityEnv = env ?? {};
+  const source: SecurityEnv = env !== null && typeof env === 'object' ? env : {};
+  if (
+    options.mode !== undefined &&
+    options.mode !== 'production' &&
+    options.mode !== 'development'
+  ) {
+    throw new TypeError("loadSecurityConfig: mode must be 'production' or 'development'");
+  }
+  const declared = own(source, 'NODE_ENV');
+  const mode: SecurityConfigMode =
+    options.mode ??
+    (typeof declared === 'string' && declared.trim().toLowerCase() === 'production'
+      ? 'production'
+      : 'development');
   for (const name of Object.keys(FIELDS) as (keyof Fields)[]) {
-    const raw = source[name];
+    const raw = own(source, name);
     if (raw === undefined || raw === '') continue;
     if (typeof raw !== 'string') {
       issues.push(describeConfigIssue(name, 'CONFIG_NOT_TEXT'));
@@ -392,9 +502,17 @@ export function loadSecurityConfig(
       );
     }
   }
-  const required = options.required ?? ['JWT_SECRET_KEY', 'ENCRYPTION_KEY'];
+  const listed = options.required ?? ['JWT_SECRET_KEY', 'ENCRYPTION_KEY'];
+  if (!Array.isArray(listed) || !listed.every((n) => SECRET_NAMES.includes(n))) {
+    throw new TypeError(
+      `loadSecurityConfig: required must be an array of ${SECRET_NAMES.join(', ')}`,
+    );
+  }
+  const required = new Set<string>(
+    mode === 'production' ? [...listed, 'JWT_SECRET_KEY', 'ENCRYPTION_KEY'] : listed,
+  );
   for (const name of required) {
-    const raw = source[name];
+    const raw = own(source, name);
     if (raw === undefined || raw === '') issues.push(describeConfigIssue(name, 'CONFIG_MISSING'));
   }
 
@@ -415,18 +533,40 @@ export function loadSecurityConfig(
     }
   }
   const primaryId = parsed.ENCRYPTION_KEY_ID ?? 'primary';
+  // An id that repeats six or more characters of a secret is key material pasted in the
+  // wrong place (`<key>=`, or the key as ENCRYPTION_KEY_ID): refused, and never printed.
+  const secretTexts = secretValues(source);
+  if (parsed.ENCRYPTION_KEY_ID !== undefined && sharesSecret(primaryId, secretTexts)) {
+    issues.push(describeConfigIssue('ENCRYPTION_KEY_ID', 'KEY_ID_INVALID', ID_LOOKS_LIKE_KEY));
+  }
   for (const previous of parsed.ENCRYPTION_PREVIOUS_KEYS ?? []) {
+    if (sharesSecret(previous.id, secretTexts)) {
+      issues.push(
+        describeConfigIssue(
+          'ENCRYPTION_PREVIOUS_KEYS',
+          'KEY_ID_INVALID',
+          ID_LOOKS_LIKE_KEY,
+          `entry ${previous.entry}`,
+        ),
+      );
+    }
+  }
+  for (const previous of parsed.ENCRYPTION_PREVIOUS_KEYS ?? []) {
+    const where = `entry ${previous.entry}`;
     if (previous.id === primaryId) {
-      issues.push(describeConfigIssue('ENCRYPTION_PREVIOUS_KEYS', 'KEY_ID_DUPLICATE', previous.id));
+      issues.push(
+        describeConfigIssue(
+          'ENCRYPTION_PREVIOUS_KEYS',
+          'KEY_ID_DUPLICATE',
+          'ENCRYPTION_KEY_ID',
+          where,
+        ),
+      );
     }
     const current = parsed.ENCRYPTION_KEY;
     if (current && timingSafeEqual(current.bytes, previous.secret.bytes)) {
       issues.push(
-        describeConfigIssue(
-          'ENCRYPTION_PREVIOUS_KEYS',
-          'SECRET_REUSED',
-          `ENCRYPTION_KEY (id ${previous.id})`,
-        ),
+        describeConfigIssue('ENCRYPTION_PREVIOUS_KEYS', 'SECRET_REUSED', 'ENCRYPTION_KEY', where),
       );
     }
   }
@@ -439,7 +579,8 @@ export function loadSecurityConfig(
     warnings.push(describeConfigIssue('CORS_ORIGINS', 'CORS_ORIGINS_EMPTY'));
   }
   for (const origin of cors?.insecure ?? []) {
-    warnings.push(describeConfigIssue('CORS_ORIGINS', 'CORS_ORIGIN_INSECURE', origin));
+    const issue = describeConfigIssue('CORS_ORIGINS', 'CORS_ORIGIN_INSECURE', origin);
+    (mode === 'production' ? issues : warnings).push(issue);
   }
   for (const [name, feature] of SWITCHES) {
     if (parsed[name] === false)
@@ -511,6 +652,7 @@ export function loadSecurityConfig(
     headers: { enabled: view.SECURITY_HEADERS_ENABLED },
     contentFiltering: { enabled: view.CONTENT_FILTERING_ENABLED },
     logging: { enabled: view.SECURITY_LOGGING_ENABLED, level },
+    mode,
     warnings,
     describe: () => text,
     toJSON: () => ({ ...view }),

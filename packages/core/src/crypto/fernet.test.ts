@@ -204,3 +204,67 @@ describe('Fernet (behaviour)', () => {
     expect(() => importFernetKey(new Uint8Array(16))).toThrow(/32 url-safe base64/);
   });
 });
+
+describe('Fernet time options (issue 19: non-finite options switched the checks off)', () => {
+  const key = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
+  const stampedAt = Date.parse('2026-01-01T00:00:00Z');
+
+  it('still refuses an expired and a far-future token at the defaults', async () => {
+    const token = await fernetEncrypt('x', key, { now: stampedAt });
+    const late = await fernetDecrypt(token, key, { ttl: 60, now: stampedAt + 3_600_000 });
+    expect(!late.ok && late.error.code).toBe('FERNET_EXPIRED');
+    const early = await fernetDecrypt(token, key, { ttl: 60, now: stampedAt - 3_600_000 });
+    expect(!early.ok && early.error.code).toBe('FERNET_FROM_FUTURE');
+  });
+
+  for (const [name, bad] of [
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+    ['a numeric string', '3600'],
+    ['a negative number', -1],
+    ['null', null],
+  ] as const) {
+    it(`refuses ttl, clockSkew and now given as ${name} (a misconfiguration, thrown)`, async () => {
+      const token = await fernetEncrypt('x', key, { now: stampedAt });
+      for (const option of ['ttl', 'clockSkew', 'now'] as const) {
+        const options = { ttl: 60, now: stampedAt, [option]: bad } as never;
+        await expect(fernetDecrypt(token, key, options)).rejects.toThrow(
+          `fernetDecrypt: ${option} must be a finite number`,
+        );
+      }
+    });
+  }
+
+  it('names the option and never echoes a string value', async () => {
+    const token = await fernetEncrypt('x', key, { now: stampedAt });
+    const err = await fernetDecrypt(token, key, { ttl: 'secret-ish-text' as never }).catch(
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toContain('got string');
+    expect((err as Error).message).not.toContain('secret-ish-text');
+  });
+
+  it('property: an expired token is refused for every accepted ttl and skew', async () => {
+    const token = await fernetEncrypt('x', key, { now: stampedAt });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 86_400 }),
+        fc.integer({ min: 0, max: 86_400 }),
+        async (ttl, clockSkew) => {
+          const now = stampedAt + (ttl + 2) * 1000;
+          const opened = await fernetDecrypt(token, key, { ttl, clockSkew, now });
+          expect(!opened.ok && opened.error.code).toBe('FERNET_EXPIRED');
+          const early = await fernetDecrypt(token, key, {
+            ttl,
+            clockSkew,
+            now: stampedAt - (clockSkew + 2) * 1000,
+          });
+          expect(!early.ok && early.error.code).toBe('FERNET_FROM_FUTURE');
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { decodeBase64Url, decodeUtf8, encodeBase64Url, utf8 } from '../internal/
 import type { AesCbcKey } from '../internal/cipher-types.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { HmacKey } from '../internal/hash-types.js';
+import { TIME_MS as NOW_RULE, numberOption } from '../internal/options.js';
 import { type RandomSource, randomBytes } from '../internal/random.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import type { EnvelopeOptions, Keyring } from './keyring.js';
@@ -63,6 +64,8 @@ const VERSION = 0x80;
 // version (1) + timestamp (8) + IV (16) + at least one AES block (16) + HMAC (32)
 const MIN_TOKEN = 1 + 8 + 16 + 16 + 32;
 const MAX_TOKEN_CHARS = 64 * 1024 * 1024;
+// ttl and clock skew: whole or fractional seconds, up to a century.
+const SECONDS_RULE = { min: 0, max: 100 * 366 * 86_400, unit: 'seconds' } as const;
 
 /**
  * Parses a Fernet key as Python's `Fernet(key)` takes it: url-safe base64 of 32 bytes
@@ -133,7 +136,8 @@ export async function fernetEncrypt(
   const iv = options?.iv ?? (options?.random ?? randomBytes)(16);
   if (!(iv instanceof Uint8Array) || iv.length !== 16)
     throw new TypeError('Fernet IV must be 16 bytes');
-  const seconds = Math.floor((options?.now ?? Date.now()) / 1000);
+  const now = numberOption('fernetEncrypt', 'now', options?.now, undefined, NOW_RULE);
+  const seconds = Math.floor((now ?? Date.now()) / 1000);
   const ciphertext = await prepared.encryption.encrypt(
     iv,
     typeof data === 'string' ? utf8(data) : data,
@@ -159,6 +163,9 @@ export async function fernetEncrypt(
  * @param key - A Fernet key (see {@link importFernetKey}).
  * @param options - `ttl` in seconds, `now` in ms, `clockSkew` in seconds (default 60).
  * @returns The plaintext bytes, or a {@link FernetErrorCode}.
+ * @throws (rejects) TypeError/RangeError when `ttl` or `clockSkew` is not a finite number of
+ *   seconds from 0 to a century, or `now` is not a finite time: a misconfiguration, never
+ *   the token's fault.
  * @example
  * ```ts
  * const opened = await fernetDecrypt(token, key, { ttl: 3600 });
@@ -171,6 +178,11 @@ export async function fernetDecrypt(
   options?: FernetDecryptOptions,
 ): Promise<Result<Uint8Array, FernetErrorCode>> {
   const prepared = importFernetKey(key);
+  // Options come from the developer: a NaN or a string would make every time comparison
+  // below false and let expired or far-future tokens through, so they are refused loudly.
+  const ttl = numberOption('fernetDecrypt', 'ttl', options?.ttl, undefined, SECONDS_RULE);
+  const skew = numberOption('fernetDecrypt', 'clockSkew', options?.clockSkew, 60, SECONDS_RULE);
+  const now = numberOption('fernetDecrypt', 'now', options?.now, undefined, NOW_RULE);
   if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) {
     return fail('FERNET_MALFORMED', 'The token is not a Fernet token.');
   }
@@ -185,13 +197,12 @@ export async function fernetDecrypt(
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stamped = Number(view.getBigUint64(1));
-  const nowSeconds = Math.floor((options?.now ?? Date.now()) / 1000);
-  const ttl = options?.ttl;
+  const nowSeconds = Math.floor((now ?? Date.now()) / 1000);
   // As Python's cryptography: time is only checked when a ttl is given; without one, any
   // age is accepted (stored data), and so is any timestamp.
   if (ttl !== undefined) {
     if (stamped + ttl < nowSeconds) return fail('FERNET_EXPIRED', 'The token has expired.');
-    if (nowSeconds + (options?.clockSkew ?? 60) < stamped) {
+    if (nowSeconds + skew < stamped) {
       return fail('FERNET_FROM_FUTURE', 'The token is stamped too far in the future.');
     }
   }

@@ -1,10 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8, encodeHex, utf8 } from '../internal/bytes.js';
 import { createKeyring } from './keyring.js';
 import { decryptWithPassword, deriveKeyFromPassword, encryptWithPassword } from './password.js';
 import { pbkdf2Sha256 } from './web-crypto.js';
 
-const SCRYPT_LIGHT = { kdf: 'scrypt', N: 2 ** 14, r: 8, p: 4 } as const; // N*r*p = 2^19, the floor
+// r = 8 and N * p = 2^17 with N = 2^13 (8 MiB): the cheapest setting at the floor.
+const SCRYPT_LIGHT = { kdf: 'scrypt', N: 2 ** 13, r: 8, p: 16 } as const;
 
 // Real KDF costs (600,000 PBKDF2 iterations, scrypt at the OWASP floor) take seconds on a busy CI machine.
 describe('password-derived keys', { timeout: 30_000 }, () => {
@@ -34,7 +36,7 @@ describe('password-derived keys', { timeout: 30_000 }, () => {
 
   it('derives with scrypt and stores N, r, p and the salt', async () => {
     const first = await deriveKeyFromPassword('hunter2', SCRYPT_LIGHT);
-    expect(first.params).toMatchObject({ kdf: 'scrypt', N: 2 ** 14, r: 8, p: 4 });
+    expect(first.params).toMatchObject({ kdf: 'scrypt', N: 2 ** 13, r: 8, p: 16 });
     const again = await deriveKeyFromPassword('hunter2', first.params);
     expect(encodeHex(again.key)).toBe(encodeHex(first.key));
   });
@@ -42,7 +44,7 @@ describe('password-derived keys', { timeout: 30_000 }, () => {
   it('refuses costs below the OWASP floor and bad salts', async () => {
     await expect(deriveKeyFromPassword('x', { iterations: 100_000 })).rejects.toThrow(/600000/);
     await expect(deriveKeyFromPassword('x', { kdf: 'scrypt', N: 2 ** 10 })).rejects.toThrow(
-      /2\^19/,
+      /closest compliant setting is N=2\^13, r=8, p=16/,
     );
     await expect(deriveKeyFromPassword('x', { kdf: 'scrypt', N: 1000 })).rejects.toThrow(
       /power of two/,
@@ -91,10 +93,11 @@ describe('password envelopes', { timeout: 30_000 }, () => {
     });
   });
 
-  it('authenticates the header: a lowered iteration count fails authentication', async () => {
+  it('authenticates the header: a changed iteration count fails authentication', async () => {
     const sealed = await encryptWithPassword('x', 'pw');
     const lowered = sealed.slice();
-    new DataView(lowered.buffer).setUint32(2, 1000);
+    // Below 600,000 is refused unread (ENVELOPE_KDF_TOO_WEAK); just above derives and fails.
+    new DataView(lowered.buffer).setUint32(2, 600_001);
     expect(await decryptWithPassword(lowered, 'pw')).toMatchObject({
       error: { code: 'ENVELOPE_AUTH_FAILED' },
     });
@@ -117,5 +120,122 @@ describe('password envelopes', { timeout: 30_000 }, () => {
     expect(await decryptWithPassword(kdf9, 'pw')).toMatchObject({
       error: { code: 'ENVELOPE_KDF_UNSUPPORTED' },
     });
+  });
+});
+
+describe('scrypt floor (issue 19: r = 8, N >= 2^13, N * p >= 2^17)', { timeout: 30_000 }, () => {
+  it('refuses settings the old N*r*p >= 2^19 rule admitted, naming the closest compliant one', async () => {
+    const cases: [Record<string, number>, RegExp][] = [
+      // Large p with a small N is not memory-hard (1 MiB).
+      [{ N: 2 ** 10, r: 8, p: 64 }, /closest compliant setting is N=2\^13, r=8, p=16/],
+      // Large r instead of the OWASP block size.
+      [{ N: 2 ** 14, r: 32, p: 1 }, /closest compliant setting is N=2\^14, r=8, p=8/],
+      // The previous test setting: N*r*p = 2^19, but N*p = 2^16.
+      [{ N: 2 ** 14, r: 8, p: 4 }, /closest compliant setting is N=2\^14, r=8, p=8/],
+      [{ N: 2 ** 16, r: 8, p: 1 }, /closest compliant setting is N=2\^16, r=8, p=2/],
+    ];
+    for (const [params, message] of cases) {
+      await expect(deriveKeyFromPassword('x', { kdf: 'scrypt', ...params })).rejects.toThrow(
+        message,
+      );
+      await expect(encryptWithPassword('x', 'pw', { kdf: 'scrypt', ...params })).rejects.toThrow(
+        RangeError,
+      );
+    }
+  });
+
+  it('property: every setting outside the rule is refused, and the setting named instead meets it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (log2N, r, p) => {
+          const N = 2 ** log2N;
+          fc.pre(!(r === 8 && log2N >= 13 && N * p >= 2 ** 17));
+          const error = await deriveKeyFromPassword('x', { kdf: 'scrypt', N, r, p }).catch(
+            (e: Error) => e,
+          );
+          expect(error).toBeInstanceOf(RangeError);
+          const named = /closest compliant setting is N=2\^(\d+), r=(\d+), p=(\d+)/.exec(
+            (error as Error).message,
+          );
+          expect(named).not.toBeNull();
+          const [cN, cr, cp] = [2 ** Number(named![1]), Number(named![2]), Number(named![3])];
+          expect(cr).toBe(8);
+          expect(cN).toBeGreaterThanOrEqual(2 ** 13);
+          expect(cN * cp).toBeGreaterThanOrEqual(2 ** 17);
+          expect(cp).toBeLessThanOrEqual(255);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('password envelope headers are untrusted (issue 19)', { timeout: 30_000 }, () => {
+  const scryptHeader = (log2N: number, r: number, p: number): Uint8Array => {
+    const e = new Uint8Array(5 + 1 + 16 + 12 + 16 + 1);
+    e.set([2, 2, log2N, r, p, 16]);
+    return e;
+  };
+  const pbkdf2Header = (iterations: number): Uint8Array => {
+    const e = new Uint8Array(6 + 1 + 16 + 12 + 16 + 1);
+    e.set([2, 1]);
+    new DataView(e.buffer).setUint32(2, iterations);
+    e[6] = 16;
+    return e;
+  };
+
+  it('refuses weak parameters the encrypt side never writes, without deriving', async () => {
+    for (const weak of [
+      scryptHeader(10, 8, 1),
+      scryptHeader(14, 8, 4),
+      scryptHeader(14, 16, 8),
+      scryptHeader(1, 255, 255),
+    ]) {
+      expect(await decryptWithPassword(weak, 'pw')).toMatchObject({
+        ok: false,
+        error: { code: 'ENVELOPE_KDF_TOO_WEAK' },
+      });
+    }
+    expect(await decryptWithPassword(pbkdf2Header(1000), 'pw')).toMatchObject({
+      error: { code: 'ENVELOPE_KDF_TOO_WEAK' },
+    });
+  });
+
+  it('refuses costly headers at the default bound (2^24 work, 256 MiB, 10M iterations)', async () => {
+    for (const costly of [
+      scryptHeader(30, 8, 1),
+      scryptHeader(18, 8, 255),
+      scryptHeader(19, 8, 1),
+    ]) {
+      expect(await decryptWithPassword(costly, 'pw')).toMatchObject({
+        error: { code: 'ENVELOPE_KDF_TOO_COSTLY' },
+      });
+    }
+    expect(await decryptWithPassword(pbkdf2Header(10_000_001), 'pw')).toMatchObject({
+      error: { code: 'ENVELOPE_KDF_TOO_COSTLY' },
+    });
+  });
+
+  it('returns a code, never throws, when the platform refuses parameters within raised limits', async () => {
+    // 2^30 * 8 * 128 bytes = 1 TiB: within the raised limits, beyond any runtime.
+    const r = await decryptWithPassword(scryptHeader(30, 8, 1), 'pw', {
+      maxScryptMemory: 2 ** 50,
+      maxScryptWork: 2 ** 50,
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'ENVELOPE_KDF_TOO_COSTLY' } });
+  });
+
+  it('refuses NaN or string limits, which would lift the bound', async () => {
+    const sealed = pbkdf2Header(0xffffffff);
+    for (const name of ['maxIterations', 'maxScryptMemory', 'maxScryptWork']) {
+      for (const bad of [Number.NaN, '1e9', Number.POSITIVE_INFINITY, 0]) {
+        await expect(decryptWithPassword(sealed, 'pw', { [name]: bad } as never)).rejects.toThrow(
+          `decryptWithPassword: ${name} must be`,
+        );
+      }
+    }
   });
 });

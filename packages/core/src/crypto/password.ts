@@ -1,6 +1,7 @@
 import { importAesGcmKey } from '#cipher';
 import { scrypt } from '#kdf';
 import { decodeBase64Url, encodeBase64Url, utf8 } from '../internal/bytes.js';
+import { numberOption } from '../internal/options.js';
 import { type RandomSource, randomBytes } from '../internal/random.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import type { EnvelopeData, EnvelopeErrorCode, EnvelopeOptions } from './keyring.js';
@@ -64,11 +65,15 @@ export interface PasswordDecryptOptions extends EnvelopeOptions {
 /**
  * Why a password envelope was refused: the keyring codes, plus
  * - `ENVELOPE_KDF_UNSUPPORTED`: the header names an unknown key-derivation function.
- * - `ENVELOPE_KDF_TOO_COSTLY`: the header asks for more work or memory than the limits allow.
+ * - `ENVELOPE_KDF_TOO_COSTLY`: the header asks for more work or memory than the limits allow
+ *   (or than this platform can run).
+ * - `ENVELOPE_KDF_TOO_WEAK`: the header asks for less than {@link encryptWithPassword} ever
+ *   writes (PBKDF2 below 600,000 iterations; scrypt with r != 8, N < 2^13 or N * p < 2^17).
  */
 export type PasswordEnvelopeErrorCode =
   | Exclude<EnvelopeErrorCode, 'ENVELOPE_KEY_UNKNOWN' | 'ENVELOPE_NOT_TEXT'>
   | 'ENVELOPE_KDF_UNSUPPORTED'
+  | 'ENVELOPE_KDF_TOO_WEAK'
   | 'ENVELOPE_KDF_TOO_COSTLY';
 
 /** Format byte of password envelopes: key derived from a password, AES-256-GCM. */
@@ -76,14 +81,37 @@ export const PASSWORD_ENVELOPE_VERSION = 2;
 const KDF_PBKDF2 = 1;
 const KDF_SCRYPT = 2;
 const MIN_ITERATIONS = 600_000;
-// OWASP's scrypt table trades memory for passes: (2^17,8,1) ... (2^13,8,10). Every row has
-// N * r * p of at least 2^19, so that is the floor for new keys.
-const MIN_SCRYPT_WORK = 2 ** 19;
+const MAX_ITERATIONS = 0xffffffff;
+// OWASP's scrypt table (2023) trades memory for passes at r = 8: (2^17,8,1), (2^16,8,2),
+// (2^15,8,3), (2^14,8,5), (2^13,8,10). The rule enforced, for new keys and for envelope
+// headers alike: r = 8, N at least 2^13 (8 MiB of memory: below that scrypt is no longer
+// memory-hard) and N * p at least 2^17. A large p cannot buy back a small N.
+const SCRYPT_R = 8;
+const MIN_SCRYPT_LOG2_N = 13;
+const MAX_SCRYPT_LOG2_N = 30;
+const MIN_SCRYPT_NP = 2 ** 17;
+const MAX_SCRYPT_P = 255;
+const DEFAULT_MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
 
-const passwordBytes = (password: string | Uint8Array): Uint8Array => {
+/** Why scrypt parameters fall short of the floor, or undefined when they meet it. */
+function scryptFloorProblem(N: number, r: number, p: number): string | undefined {
+  if (r === SCRYPT_R && N >= 2 ** MIN_SCRYPT_LOG2_N && N * p >= MIN_SCRYPT_NP) return undefined;
+  // The closest compliant setting: r = 8, the same N (raised to 2^13 if needed), and the
+  // smallest p that brings N * p to 2^17 (the caller's p when N is kept and p is enough).
+  const log2N = Math.min(Math.max(Math.log2(N), MIN_SCRYPT_LOG2_N), MAX_SCRYPT_LOG2_N);
+  const need = Math.ceil(MIN_SCRYPT_NP / 2 ** log2N);
+  const closestP = 2 ** log2N === N ? Math.max(p, need) : need;
+  return (
+    `scrypt N=2^${Math.log2(N)}, r=${r}, p=${p} is below the floor (OWASP 2023: r = 8, ` +
+    `N >= 2^13 (8 MiB), N * p >= 2^17); the closest compliant setting is ` +
+    `N=2^${log2N}, r=8, p=${Math.min(closestP, MAX_SCRYPT_P)} (the default is N=2^17, r=8, p=1)`
+  );
+}
+
+const passwordBytes = (password: string | Uint8Array, where: string): Uint8Array => {
   if (typeof password === 'string') return utf8(password);
   if (password instanceof Uint8Array) return password;
-  throw new TypeError('password must be a string or bytes');
+  throw new TypeError(`${where}: password must be a string or bytes`);
 };
 
 interface ResolvedParams {
@@ -101,7 +129,7 @@ function resolveOptions(options: PasswordKdfOptions | undefined): ResolvedParams
     throw new TypeError(`kdf must be 'pbkdf2-sha256' or 'scrypt', got ${String(kdf)}`);
   }
   const iterations = options?.iterations ?? MIN_ITERATIONS;
-  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > 0xffffffff) {
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
     throw new RangeError(
       `iterations must be an integer of at least ${MIN_ITERATIONS} (OWASP for PBKDF2-HMAC-SHA256)`,
     );
@@ -109,15 +137,21 @@ function resolveOptions(options: PasswordKdfOptions | undefined): ResolvedParams
   const N = options?.N ?? 2 ** 17;
   const r = options?.r ?? 8;
   const p = options?.p ?? 1;
-  if (!Number.isInteger(N) || N < 2 || N > 2 ** 30 || (N & (N - 1)) !== 0) {
+  if (!Number.isInteger(N) || N < 2 || N > 2 ** MAX_SCRYPT_LOG2_N || (N & (N - 1)) !== 0) {
     throw new RangeError('scrypt N must be a power of two between 2 and 2^30');
   }
-  if (!Number.isInteger(r) || r < 1 || r > 255 || !Number.isInteger(p) || p < 1 || p > 255) {
+  if (
+    !Number.isInteger(r) ||
+    r < 1 ||
+    r > 255 ||
+    !Number.isInteger(p) ||
+    p < 1 ||
+    p > MAX_SCRYPT_P
+  ) {
     throw new RangeError('scrypt r and p must be integers from 1 to 255');
   }
-  if (kdf === 'scrypt' && N * r * p < MIN_SCRYPT_WORK) {
-    throw new RangeError('scrypt N * r * p must be at least 2^19 (OWASP: N=2^17, r=8, p=1)');
-  }
+  const floor = kdf === 'scrypt' ? scryptFloorProblem(N, r, p) : undefined;
+  if (floor !== undefined) throw new RangeError(floor);
   let salt: Uint8Array | undefined;
   if (options?.salt === undefined) salt = (options?.random ?? randomBytes)(16);
   else if (typeof options.salt === 'string') salt = decodeBase64Url(options.salt);
@@ -156,7 +190,7 @@ export async function deriveKeyFromPassword(
   options?: PasswordKdfOptions,
 ): Promise<PasswordKey> {
   const params = resolveOptions(options);
-  const key = await runKdf(passwordBytes(password), params);
+  const key = await runKdf(passwordBytes(password, 'deriveKeyFromPassword'), params);
   const salt = encodeBase64Url(params.salt);
   return {
     key,
@@ -220,7 +254,7 @@ export async function encryptWithPassword(
 ): Promise<Uint8Array> {
   const params = resolveOptions(options);
   const header = encodeHeader(params);
-  const key = await runKdf(passwordBytes(password), params);
+  const key = await runKdf(passwordBytes(password, 'encryptWithPassword'), params);
   const nonce = (options?.random ?? randomBytes)(12);
   const prefix = new Uint8Array(header.length + 12);
   prefix.set(header, 0);
@@ -239,8 +273,14 @@ export async function encryptWithPassword(
  * @param password - The password.
  * @param options - Associated data and cost limits.
  * @returns The plaintext, or a {@link PasswordEnvelopeErrorCode}: `ENVELOPE_MALFORMED`,
- *   `ENVELOPE_VERSION_UNSUPPORTED`, `ENVELOPE_KDF_UNSUPPORTED`, `ENVELOPE_KDF_TOO_COSTLY`,
- *   `ENVELOPE_AUTH_FAILED` (wrong password, tampering or other associated data).
+ *   `ENVELOPE_VERSION_UNSUPPORTED`, `ENVELOPE_KDF_UNSUPPORTED`, `ENVELOPE_KDF_TOO_WEAK`,
+ *   `ENVELOPE_KDF_TOO_COSTLY`, `ENVELOPE_AUTH_FAILED` (wrong password, tampering or other
+ *   associated data). Never throws on a bad envelope; every header field is checked before
+ *   the KDF runs, so a refused envelope costs no key derivation, and an accepted one at most
+ *   the limits (default 10,000,000 PBKDF2 iterations, or scrypt N * r * p <= 2^24 within
+ *   256 MiB).
+ * @throws (rejects) TypeError/RangeError for a limit that is not a positive finite number,
+ *   or a password that is neither text nor bytes.
  * @example
  * ```ts
  * const opened = await decryptWithPassword(sealed, password, { aad: 'backup/2026-11' });
@@ -252,6 +292,25 @@ export async function decryptWithPassword(
   password: string | Uint8Array,
   options?: PasswordDecryptOptions,
 ): Promise<Result<Uint8Array, PasswordEnvelopeErrorCode>> {
+  // The limits are the developer's; a NaN would make every comparison false and lift them.
+  const where = 'decryptWithPassword';
+  const maxIterations = numberOption(where, 'maxIterations', options?.maxIterations, 10_000_000, {
+    min: 1,
+    integer: true,
+  });
+  const maxScryptMemory = numberOption(
+    where,
+    'maxScryptMemory',
+    options?.maxScryptMemory,
+    DEFAULT_MAX_SCRYPT_MEMORY,
+    { min: 1, unit: 'bytes' },
+  );
+  const maxScryptWork = numberOption(where, 'maxScryptWork', options?.maxScryptWork, 2 ** 24, {
+    min: 1,
+  });
+  const pw = passwordBytes(password, 'decryptWithPassword');
+  // Everything below reads the untrusted header, and all of it is checked before the KDF
+  // runs: the only work spent on a refused envelope is reading a few bytes.
   if (!(envelope instanceof Uint8Array) || envelope.length < 2) {
     return fail('ENVELOPE_MALFORMED', 'The envelope is too short.');
   }
@@ -271,36 +330,52 @@ export async function decryptWithPassword(
     return fail('ENVELOPE_MALFORMED', 'The envelope is too short or its header is invalid.');
   }
   const salt = envelope.subarray(3 + kdfBytes, headerLength);
-  let derive: Promise<Uint8Array>;
-  const pw = passwordBytes(password);
+  let derive: () => Promise<Uint8Array>;
   if (kdfId === KDF_SCRYPT) {
     const log2N = envelope[2]!;
     const r = envelope[3]!;
     const p = envelope[4]!;
-    if (log2N < 1 || log2N > 30 || r < 1 || p < 1) {
+    if (log2N < 1 || log2N > MAX_SCRYPT_LOG2_N || r < 1 || p < 1) {
       return fail('ENVELOPE_MALFORMED', 'The envelope scrypt parameters are invalid.');
     }
     const N = 2 ** log2N;
-    if (
-      128 * N * r > (options?.maxScryptMemory ?? 256 * 1024 * 1024) ||
-      N * r * p > (options?.maxScryptWork ?? 2 ** 24)
-    ) {
+    // Only what encryptWithPassword can write is accepted: the floor applies to headers too.
+    if (scryptFloorProblem(N, r, p) !== undefined) {
+      return fail(
+        'ENVELOPE_KDF_TOO_WEAK',
+        'The envelope scrypt parameters are below the floor (r = 8, N >= 2^13, N * p >= 2^17).',
+      );
+    }
+    if (128 * N * r > maxScryptMemory || N * r * p > maxScryptWork) {
       return fail(
         'ENVELOPE_KDF_TOO_COSTLY',
         'The envelope asks for more scrypt work than allowed.',
       );
     }
-    derive = scrypt(pw, salt, { N, r, p, dkLen: 32 });
+    derive = () => scrypt(pw, salt, { N, r, p, dkLen: 32 });
   } else {
     const iterations = new DataView(envelope.buffer, envelope.byteOffset).getUint32(2);
     if (iterations < 1)
       return fail('ENVELOPE_MALFORMED', 'The envelope iteration count is invalid.');
-    if (iterations > (options?.maxIterations ?? 10_000_000)) {
+    if (iterations < MIN_ITERATIONS) {
+      return fail(
+        'ENVELOPE_KDF_TOO_WEAK',
+        `The envelope iteration count is below the floor of ${MIN_ITERATIONS}.`,
+      );
+    }
+    if (iterations > maxIterations) {
       return fail('ENVELOPE_KDF_TOO_COSTLY', 'The envelope asks for more iterations than allowed.');
     }
-    derive = pbkdf2Sha256(pw, salt, iterations, 32);
+    derive = () => pbkdf2Sha256(pw, salt, iterations, 32);
   }
-  const key = await derive;
+  let key: Uint8Array;
+  try {
+    key = await derive();
+  } catch {
+    // The platform refused parameters within the caller's limits (e.g. raised limits beyond
+    // what this runtime can allocate): a refusal, never an exception.
+    return fail('ENVELOPE_KDF_TOO_COSTLY', 'This platform cannot run the envelope key derivation.');
+  }
   const cipher = importAesGcmKey(key);
   key.fill(0);
   const header = envelope.subarray(0, headerLength);

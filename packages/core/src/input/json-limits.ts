@@ -134,6 +134,9 @@ export function parseJsonWithLimits(
   limits: JsonBodyLimits = {},
 ): Result<unknown, BodyLimitErrorCode> {
   const { maxBytes, maxDepth } = resolveJsonLimits(limits);
+  if (!(bytes instanceof Uint8Array)) {
+    return fail('BODY_INVALID_JSON', 'The request body is not bytes.');
+  }
   if (bytes.length > maxBytes) return fail('BODY_TOO_LARGE', 'The request body is too large.');
   if (!createJsonDepthScanner(maxDepth).push(bytes)) {
     return fail('BODY_TOO_DEEP', 'The request body is nested too deeply.');

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { numberOption } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 
 /** Bounds on free-form metadata (and tool-call arguments). */
@@ -21,11 +22,14 @@ export type MetadataErrorCode =
   | 'METADATA_TOO_LARGE'
   | 'METADATA_INVALID_VALUE';
 
+// A NaN limit would make every bound check false (unbounded depth, size): refused.
+const limit = (name: string, value: unknown, fallback: number) =>
+  numberOption('metadata limits', name, value, fallback, { min: 0, integer: true });
 const resolve = (l: MetadataLimits = {}) => ({
-  maxDepth: l.maxDepth ?? 4,
-  maxKeys: l.maxKeys ?? 32,
-  maxStringLength: l.maxStringLength ?? 1000,
-  maxTotalSize: l.maxTotalSize ?? 8192,
+  maxDepth: limit('maxDepth', l.maxDepth, 4),
+  maxKeys: limit('maxKeys', l.maxKeys, 32),
+  maxStringLength: limit('maxStringLength', l.maxStringLength, 1000),
+  maxTotalSize: limit('maxTotalSize', l.maxTotalSize, 8192),
 });
 
 /**
@@ -99,6 +103,7 @@ const MESSAGES: Record<MetadataErrorCode, string> = {
 
 /** A valibot schema for bounded metadata (a plain object within {@link MetadataLimits}). */
 export function metadataSchema(limits?: MetadataLimits) {
+  resolve(limits); // bad limits throw here, where the schema is built, not per request
   return v.pipe(
     v.record(v.string(), v.unknown()),
     v.check((x) => checkMetadataBounds(x, limits).ok, 'Metadata exceeds its bounds.'),

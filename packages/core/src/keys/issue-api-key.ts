@@ -1,3 +1,4 @@
+import { callTime } from '../internal/options.js';
 import { describePermissionProblem } from '../rbac/permission.js';
 import {
   type GenerateApiKeyOptions,
@@ -82,7 +83,7 @@ export async function issueApiKey(
   options: IssueApiKeyOptions,
 ): Promise<IssuedApiKey> {
   checkIssueOptions(options);
-  const now = options.now ?? Date.now();
+  const now = callTime('issueApiKey', options.now, Date.now);
   const generated = generateApiKey(options);
   const record: ApiKeyRecord = {
     id: generated.id,

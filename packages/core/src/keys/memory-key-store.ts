@@ -1,4 +1,5 @@
 import { BoundedMap } from '../internal/bounded-map.js';
+import { numberOption } from '../internal/options.js';
 import type { ApiKeyRecord, ApiKeyUse, KeyStore } from './key-store.js';
 
 /** Options of {@link createMemoryKeyStore}. */
@@ -39,10 +40,13 @@ const NOT_FOUND: ApiKeyUse = Object.freeze({
  */
 export function createMemoryKeyStore(options?: MemoryKeyStoreOptions): KeyStore {
   const maxEntries = options?.maxEntries ?? 10_000;
-  const retain = options?.retainExpiredMs ?? 7 * DAY;
-  if (!(typeof retain === 'number' && retain >= 0)) {
-    throw new TypeError('createMemoryKeyStore: retainExpiredMs must be a number of ms >= 0.');
-  }
+  const retain = numberOption(
+    'createMemoryKeyStore',
+    'retainExpiredMs',
+    options?.retainExpiredMs,
+    7 * DAY,
+    { min: 0, unit: 'ms' },
+  );
   // Records by hash (the hot lookup) and an index from id to hash. Both maps get the same
   // writes in the same order, so they evict alike; findById still falls back to a scan if
   // the index ever lost an entry its record kept.

@@ -1,3 +1,4 @@
+import { callTime } from '../internal/options.js';
 import type { RandomSource } from '../internal/random.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import { API_KEY_MESSAGES } from './api-key-errors.js';
@@ -65,7 +66,7 @@ export async function rotateApiKey(
   if (!(Number.isFinite(overlap) && overlap >= 0)) {
     throw new TypeError('rotateApiKey: overlapMs must be a number of ms >= 0.');
   }
-  const now = options?.now ?? Date.now();
+  const now = callTime('rotateApiKey', options?.now, Date.now);
   const old = await store.findById(id, now);
   if (!old) return fail('API_KEY_NOT_FOUND', API_KEY_MESSAGES.API_KEY_NOT_FOUND);
   if (old.revokedAt !== undefined) return fail('API_KEY_REVOKED', API_KEY_MESSAGES.API_KEY_REVOKED);

@@ -1,4 +1,5 @@
 import { timingSafeEqualString } from '../internal/constant-time.js';
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import {
   type CompiledPermissionQuery,
@@ -198,7 +199,7 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
         store,
         format,
         hasher,
-        callOptions?.now ?? clock(),
+        callTime('verify', callOptions?.now, clock),
         fixedScopes,
         compileScopes(callOptions?.requiredScopes),
       );
@@ -237,7 +238,7 @@ export function verifyApiKey(
       ? checkFormatOptions(options)
       : DEFAULT_CHECKED,
     options?.hasher ?? createApiKeyHasher(options),
-    options?.now ?? Date.now(),
+    callTime('verifyApiKey', options?.now, Date.now),
     undefined,
     compileScopes(options?.requiredScopes),
   );

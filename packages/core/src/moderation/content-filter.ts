@@ -1,3 +1,4 @@
+import { numberOption } from '../internal/options.js';
 import { detect } from '../redact/detect.js';
 import type { PiiType } from '../redact/types.js';
 import { type InjectionSource, scorePromptInjection } from './prompt-injection.js';
@@ -265,9 +266,12 @@ export function piiDetector(options: { types?: readonly PiiType[] } = {}): Local
 export function promptInjectionDetector(
   options: { threshold?: number; source?: InjectionSource } = {},
 ): LocalDetector {
-  const threshold = options.threshold ?? 0.5;
-  if (!(threshold > 0 && threshold <= 1)) {
-    throw new TypeError('promptInjectionDetector: threshold must be in (0, 1]');
+  const threshold = numberOption('promptInjectionDetector', 'threshold', options.threshold, 0.5, {
+    min: 0,
+    max: 1,
+  });
+  if (threshold === 0) {
+    throw new RangeError('promptInjectionDetector: threshold must be above 0 (0 flags every text)');
   }
   const source = options.source ?? 'user';
   return {

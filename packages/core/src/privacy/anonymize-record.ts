@@ -83,8 +83,10 @@ function checkPolicy(policy: FieldPolicy, key: unknown): void {
  * @param record - A flat record (top-level fields).
  * @param policy - Field name -> {@link FieldAction}.
  * @param options - The pseudonym key and what to do with unlisted fields.
- * @returns A new record; the input is not modified.
- * @throws TypeError for an unknown action, or a pseudonymized field without a key.
+ * @returns A new record (a plain object whose prototype the record cannot change: a
+ *   `__proto__` key is dropped); the input is not modified.
+ * @throws TypeError for an unknown action, a pseudonymized field without a key, or a record
+ *   that is not an object.
  * @example
  * ```ts
  * anonymizeRecord(user, {
@@ -103,7 +105,14 @@ export function anonymizeRecord<T extends Record<string, unknown>>(
   checkPolicy(policy, options?.key);
   const key = options?.key instanceof Uint8Array ? createPseudonymKey(options.key) : options?.key;
   const out: Record<string, unknown> = {};
+  if (typeof record !== 'object' || record === null) {
+    throw new TypeError('anonymizeRecord: record must be an object');
+  }
   for (const [field, value] of Object.entries(record)) {
+    // A `__proto__` key (JSON.parse makes it an own property) would, assigned to `out`,
+    // replace the copy's prototype and make injected fields appear on it. No real column is
+    // called that: it is dropped, whatever the policy says.
+    if (field === '__proto__') continue;
     const action = Object.hasOwn(policy, field) ? policy[field]! : (options?.otherFields ?? 'keep');
     if (action === 'drop') continue;
     if (action === 'keep' || value === null || value === undefined) {

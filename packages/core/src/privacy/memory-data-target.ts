@@ -91,10 +91,13 @@ export function createMemoryDataTarget<R extends MemoryDataRecord>(
       rows.set(record.id, { seq: existing?.seq ?? ++seq, record });
     },
     records: () => [...rows.values()].sort((a, b) => a.seq - b.seq).map((row) => row.record),
-    async eraseSubject(subjectId: string, _context: SubjectRequestContext): Promise<ErasureCounts> {
+    async eraseSubject(subjectId: string, context: SubjectRequestContext): Promise<ErasureCounts> {
       const mine = bySubject(subjectId);
       if (options.erasure === 'anonymize') {
-        for (const record of mine) replace(record.id, anonymize(record));
+        // Marked as retention marks it, so a later sweep neither anonymizes nor counts it again.
+        for (const record of mine) {
+          replace(record.id, { ...anonymize(record), anonymizedAt: context.now });
+        }
         return { anonymized: mine.length };
       }
       for (const record of mine) rows.delete(record.id);

@@ -1,3 +1,4 @@
+import { numberOption, TIME_MS } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 
 /** What happens to a record once its retention period is over. */
@@ -22,9 +23,18 @@ export interface RetentionRecord {
   readonly dataClass: string;
   /** ms since the epoch, a Date, or an ISO 8601 string. */
   readonly createdAt: number | Date | string;
-  /** A legal hold (litigation, tax audit) suspends deletion and anonymization. */
-  readonly legalHold?: boolean | undefined;
-  /** Set once anonymized, so a sweep does not anonymize the same record again. */
+  /**
+   * A legal hold (litigation, tax audit) suspends deletion and anonymization. Exactly `true`
+   * holds; `false`, `null` or absent does not. Any other value (`1`, `'true'`, `'yes'`) is
+   * refused as `RETENTION_FLAG_INVALID`, so the record is reported and left alone rather
+   * than deleted: store the flag as a boolean.
+   */
+  readonly legalHold?: boolean | null | undefined;
+  /**
+   * Set once anonymized (by a sweep or by erasure), so a sweep does not anonymize and count
+   * the same record again: a time (ms since the epoch, a Date or an ISO 8601 string).
+   * `null` or absent means not anonymized; any other value is `RETENTION_FLAG_INVALID`.
+   */
   readonly anonymizedAt?: number | Date | string | null | undefined;
 }
 
@@ -48,8 +58,14 @@ export interface RetentionDecision {
  * Why a record could not be evaluated:
  * - `RETENTION_CLASS_UNKNOWN`: its data class has no rule and the policy has no default.
  * - `RETENTION_RECORD_INVALID`: no data class, or `createdAt` is not a valid time.
+ * - `RETENTION_FLAG_INVALID`: `legalHold` is neither a boolean nor null/absent, or
+ *   `anonymizedAt` is neither a valid time nor null/absent. Such a record is never deleted
+ *   or anonymized: a hold stored as `1` or `"true"` must not be read as "no hold".
  */
-export type RetentionErrorCode = 'RETENTION_CLASS_UNKNOWN' | 'RETENTION_RECORD_INVALID';
+export type RetentionErrorCode =
+  | 'RETENTION_CLASS_UNKNOWN'
+  | 'RETENTION_RECORD_INVALID'
+  | 'RETENTION_FLAG_INVALID';
 
 const DAY = 86_400_000;
 
@@ -113,7 +129,10 @@ export function toEpochMs(value: number | Date | string | null | undefined): num
  * @param record - The record's data class, creation time and flags.
  * @param policy - From {@link defineRetentionPolicy}.
  * @param now - ms since the epoch.
- * @returns The decision, or `RETENTION_CLASS_UNKNOWN` / `RETENTION_RECORD_INVALID`.
+ * @returns The decision, or `RETENTION_CLASS_UNKNOWN` / `RETENTION_RECORD_INVALID` /
+ *   `RETENTION_FLAG_INVALID`.
+ * @throws TypeError/RangeError when `now` is not a finite time (a caller bug: NaN would make
+ *   every record look expired).
  * @example
  * ```ts
  * const decision = evaluateRetention(row, policy, Date.now());
@@ -125,12 +144,23 @@ export function evaluateRetention(
   policy: RetentionPolicy,
   now: number,
 ): Result<RetentionDecision, RetentionErrorCode> {
+  // A NaN `now` would make every record look expired (`now < expiresAt` is false): refused.
+  numberOption('evaluateRetention', 'now', now, 0, TIME_MS);
   if (typeof record !== 'object' || record === null || typeof record.dataClass !== 'string') {
     return fail('RETENTION_RECORD_INVALID', 'The record has no data class.');
   }
   const created = toEpochMs(record.createdAt);
   if (Number.isNaN(created))
     return fail('RETENTION_RECORD_INVALID', 'The record has no valid creation time.');
+  const hold = record.legalHold;
+  if (hold !== undefined && hold !== null && typeof hold !== 'boolean') {
+    return fail('RETENTION_FLAG_INVALID', 'The record legalHold flag is not a boolean.');
+  }
+  const anonymizedAt = record.anonymizedAt;
+  const anonymized = anonymizedAt !== undefined && anonymizedAt !== null;
+  if (anonymized && Number.isNaN(toEpochMs(anonymizedAt))) {
+    return fail('RETENTION_FLAG_INVALID', 'The record anonymizedAt mark is not a valid time.');
+  }
   const rule = Object.hasOwn(policy.classes, record.dataClass)
     ? policy.classes[record.dataClass]!
     : policy.default;
@@ -138,8 +168,8 @@ export function evaluateRetention(
   if (rule.action === 'keep') return ok({ action: 'keep', reason: 'kept-indefinitely' });
   const expiresAt = created + (rule.days ?? 0) * DAY;
   if (now < expiresAt) return ok({ action: 'keep', reason: 'within-period', expiresAt });
-  if (record.legalHold === true) return ok({ action: 'keep', reason: 'legal-hold', expiresAt });
-  if (rule.action === 'anonymize' && !Number.isNaN(toEpochMs(record.anonymizedAt))) {
+  if (hold === true) return ok({ action: 'keep', reason: 'legal-hold', expiresAt });
+  if (rule.action === 'anonymize' && anonymized) {
     return ok({ action: 'keep', reason: 'already-anonymized', expiresAt });
   }
   return ok({ action: rule.action, reason: 'expired', expiresAt });

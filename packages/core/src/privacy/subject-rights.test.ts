@@ -79,7 +79,7 @@ describe('eraseSubject', () => {
     });
     expect(conversations.records().map((r) => r.id)).toEqual(['c3']);
     expect(analytics.records()).toEqual([
-      { id: 'a1', dataClass: 'analytics', createdAt: now, subjectId: null },
+      { id: 'a1', dataClass: 'analytics', createdAt: now, subjectId: null, anonymizedAt: now },
     ]);
   });
 

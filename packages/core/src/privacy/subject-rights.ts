@@ -1,3 +1,4 @@
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 
 /** Passed to every target call. */
@@ -23,7 +24,11 @@ export interface ErasureCounts {
 export interface SubjectDataTarget {
   /** Unique name, shown in reports (e.g. `conversations`, `profile`, `analytics`). */
   readonly name: string;
-  /** Deletes or anonymizes everything the target holds about the subject (GDPR art. 17). */
+  /**
+   * Deletes or anonymizes everything the target holds about the subject (GDPR art. 17). A
+   * target that anonymizes should also mark the records (`anonymizedAt = context.now`), as a
+   * retention sweep does, so a later sweep does not anonymize and count them again.
+   */
   eraseSubject(subjectId: string, context: SubjectRequestContext): Promise<ErasureCounts>;
   /** Returns everything the target holds about the subject, JSON-serializable (art. 15/20). */
   exportSubject(subjectId: string, context: SubjectRequestContext): Promise<readonly unknown[]>;
@@ -162,7 +167,7 @@ export async function eraseSubject(
 ): Promise<Result<ErasureReport, SubjectRequestErrorCode>> {
   const chosen = select(subjectId, targets, options?.only);
   if (!chosen.ok) return chosen;
-  const now = options?.now ?? Date.now();
+  const now = callTime('eraseSubject', options?.now, Date.now);
   const results: TargetErasureResult[] = [];
   for (const target of chosen.value) {
     try {
@@ -211,7 +216,7 @@ export async function exportSubject(
 ): Promise<Result<ExportReport, SubjectRequestErrorCode>> {
   const chosen = select(subjectId, targets, options?.only);
   if (!chosen.ok) return chosen;
-  const now = options?.now ?? Date.now();
+  const now = callTime('exportSubject', options?.now, Date.now);
   const results: TargetExportResult[] = [];
   for (const target of chosen.value) {
     try {

@@ -1,3 +1,4 @@
+import { callTime } from '../internal/options.js';
 import {
   evaluateRetention,
   type RetentionErrorCode,
@@ -106,7 +107,7 @@ export async function sweepRetention<R extends SweepableRecord>(
   ) {
     throw new TypeError('sweepRetention: batchSize and maxBatches must be positive integers');
   }
-  const now = options?.now ?? Date.now();
+  const now = callTime('sweepRetention', options?.now, Date.now);
   let cursor = options?.cursor;
   let batches = 0;
   let scanned = 0;

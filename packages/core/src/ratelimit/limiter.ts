@@ -1,3 +1,4 @@
+import { callTime, TIME_MS } from '../internal/options.js';
 import { ALGORITHM_ID, createKernelCell, type KernelCell } from './algorithms.js';
 import { createMemoryRateLimitStore, type MemoryRateLimitStore } from './memory-store.js';
 import { type CompiledRateLimitPolicy, compileRateLimitPolicy } from './policies.js';
@@ -148,7 +149,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   function limit(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
     if (!memory) return limitInStore(key, call);
-    const now = call?.now ?? clock();
+    const now = callTime('limit', call?.now, clock);
     const cost = call?.cost ?? 1;
     const bad = checkCost(cost, policy);
     if (bad) return Promise.resolve(denyWithout(policy, bad, now));
@@ -166,7 +167,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   function limitInStore(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
-    const now = call?.now ?? clock();
+    const now = callTime('limit', call?.now, clock);
     const cost = call?.cost ?? 1;
     const bad = checkCost(cost, policy);
     if (bad) return Promise.resolve(denyWithout(policy, bad, now));
@@ -262,6 +263,10 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): Memo
     }
     // Date.now called directly (not through a variable) when no clock is injected.
     if (now === undefined) now = clock === undefined ? Date.now() : clock();
+    // A NaN or infinite time would poison the bucket arithmetic: refused (a caller bug).
+    if (typeof now !== 'number' || !(now >= 0 && now <= TIME_MS.max)) {
+      now = callTime('limit', now, Date.now);
+    }
     if (cost !== 1) {
       const bad = checkCost(cost, policy);
       if (bad) return denyWithout(policy, bad, now);

@@ -1,4 +1,5 @@
 import { BoundedMap } from '../internal/bounded-map.js';
+import { callTime } from '../internal/options.js';
 
 /** Where a key stands: banned or not, until when, at which escalation level. */
 export interface BanStatus {
@@ -246,28 +247,32 @@ export function createBanManager(options: BanManagerOptions = {}): BanManager {
 
   return {
     policy,
-    async recordFailure(key, now = clock()) {
+    async recordFailure(key, given) {
+      const now = callTime('recordFailure', given, clock);
       try {
         return await store.recordViolation(prefix + key, policy, now);
       } catch {
         return unavailable(now);
       }
     },
-    async recordSuccess(key, now = clock()) {
+    async recordSuccess(key, given) {
+      const now = callTime('recordSuccess', given, clock);
       try {
         await store.clearViolations(prefix + key, now);
       } catch {
         // Forgetting failures is best effort; the window expires them anyway.
       }
     },
-    async status(key, now = clock()) {
+    async status(key, given) {
+      const now = callTime('status', given, clock);
       try {
         return await store.getStatus(prefix + key, now);
       } catch {
         return unavailable(now);
       }
     },
-    async isBanned(key, now = clock()) {
+    async isBanned(key, given) {
+      const now = callTime('isBanned', given, clock);
       return (await this.status(key, now)).banned;
     },
     async unban(key) {

@@ -1,4 +1,5 @@
 import { encodeBase64, encodeBase64Url } from '../internal/bytes.js';
+import { callTime } from '../internal/options.js';
 import { randomBytes } from '../internal/random.js';
 import type { HeaderReader } from '../protect/types.js';
 import { type ContentDigestAlgorithm, createContentDigest } from './content-digest.js';
@@ -201,7 +202,7 @@ export function createRequestSigner(options: RequestSignerOptions): RequestSigne
         ? given
         : { get: (n) => (n.toLowerCase() === 'content-digest' ? digest! : given.get(n)) };
 
-    const now = call?.now ?? clock();
+    const now = callTime('sign', call?.now, clock);
     const created = Math.floor(now / 1000);
     const params = new Map<string, SfBareItem>([['created', { type: 'integer', value: created }]]);
     if (expiresIn !== undefined)

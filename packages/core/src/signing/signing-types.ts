@@ -68,12 +68,18 @@ export interface SignatureRequestInput {
 }
 
 /** Turns a plain header record into a HeaderReader once; passes a reader through. */
-export function toHeaderReader(headers: HeadersInput): HeaderReader {
+export function toHeaderReader(headers: HeadersInput | null | undefined): HeaderReader {
+  // Headers are untrusted: anything that is not a reader or a record reads as no headers,
+  // and values that are neither text nor a list of text are skipped, never thrown on.
+  if (typeof headers !== 'object' || headers === null) return { get: () => null };
   if (typeof (headers as HeaderReader).get === 'function') return headers as HeaderReader;
   const map = new Map<string, string>();
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const joined = typeof value === 'string' ? value : (value as readonly string[]).join(', ');
+    let joined: string;
+    if (typeof value === 'string') joined = value;
+    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+      joined = value.join(', ');
+    } else continue;
     const key = name.toLowerCase();
     const prev = map.get(key);
     map.set(key, prev === undefined ? joined : `${prev}, ${joined}`);

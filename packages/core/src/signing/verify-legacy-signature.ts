@@ -6,6 +6,7 @@ import { importHmacKey } from '#hash';
 import { decodeBase64, utf8 } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { BinaryLike } from '../internal/hash-types.js';
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import {
   checkNonce,
@@ -89,7 +90,7 @@ function digits(text: string, at: number, count: number): number {
  * guide compares it with `datetime.utcnow()`). Returns ms since the epoch or undefined.
  */
 export function parseLegacyTimestamp(text: string): number | undefined {
-  if (text.length < 16 || text.length > 40) return undefined;
+  if (typeof text !== 'string' || text.length < 16 || text.length > 40) return undefined;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
@@ -180,7 +181,9 @@ export function createLegacySignatureVerifier(
     input: LegacySignatureInput,
     call?: { now?: number },
   ): Promise<Result<VerifiedLegacySignature, LegacySignatureErrorCode>> {
-    const headers = toHeaderReader(input.headers);
+    // The input is untrusted: a missing or non-object input reads as unsigned.
+    const headers = toHeaderReader(input?.headers);
+    const now = callTime('verify', call?.now, clock);
     const signature = headers.get(sigHeader);
     const timestampText = headers.get(tsHeader);
     if (signature === null || timestampText === null || signature === '' || timestampText === '') {
@@ -193,7 +196,6 @@ export function createLegacySignatureVerifier(
     if (received?.length !== 32) {
       return fail('SIGNATURE_MALFORMED', 'The signature is not base64 HMAC-SHA256.');
     }
-    const now = call?.now ?? clock();
     if (now - timestamp > maxAge * 1000)
       return fail('SIGNATURE_EXPIRED', 'The signature is too old.');
     if (timestamp - now > maxAge * 1000)

@@ -1,3 +1,4 @@
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import type { HeaderReader } from '../protect/types.js';
 import { type ContentDigestAlgorithm, verifyContentDigest } from './content-digest.js';
@@ -317,7 +318,9 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
     request: SignatureRequestInput,
     call?: { now?: number },
   ): Promise<VerifyRequestResult> {
-    const headers: HeaderReader = toHeaderReader(request.headers);
+    // The request is untrusted: a missing or non-object request reads as unsigned.
+    const headers: HeaderReader = toHeaderReader(request?.headers);
+    const now = callTime('verify', call?.now, clock);
     const inputField = headers.get('signature-input');
     const sigField = headers.get('signature');
     if (inputField === null || sigField === null) {
@@ -345,7 +348,6 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
     const selected = await select(inputs.value, signatures.value);
     if (!selected.ok) return selected;
 
-    const now = call?.now ?? clock();
     const nowSeconds = now / 1000;
     let body: Uint8Array | string | undefined;
     // undefined when the body reader fails (too large for the adapter, already consumed).

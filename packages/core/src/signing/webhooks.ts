@@ -4,6 +4,7 @@ import { importHmacKey } from '#hash';
 import { decodeBase64, decodeUtf8, encodeBase64 } from '../internal/bytes.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { BinaryLike, HmacKey } from '../internal/hash-types.js';
+import { callTime } from '../internal/options.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import {
   checkNonce,
@@ -268,7 +269,9 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
     input: WebhookInput,
     call?: { now?: number },
   ): Promise<Result<VerifiedWebhook, WebhookErrorCode>> {
-    const headers = toHeaderReader(input.headers);
+    // The input is untrusted: a missing or non-object input reads as unsigned.
+    const headers = toHeaderReader(input?.headers);
+    const now = callTime('verify', call?.now, clock);
     const id = headers.get('webhook-id');
     const ts = headers.get('webhook-timestamp');
     const sigs = headers.get('webhook-signature');
@@ -281,7 +284,6 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
     const timestamp = parseTimestamp(ts);
     if (timestamp === undefined)
       return fail('SIGNATURE_MALFORMED', 'Webhook timestamp is invalid.');
-    const now = call?.now ?? clock();
     const nowSeconds = Math.floor(now / 1000);
     if (nowSeconds - timestamp > tolerance)
       return fail('SIGNATURE_EXPIRED', 'Webhook timestamp is too old.');

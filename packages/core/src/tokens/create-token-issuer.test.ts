@@ -173,3 +173,23 @@ describe('createTokenIssuer', () => {
     );
   });
 });
+
+describe('createTokenIssuer and a __proto__ claim (issue 19)', () => {
+  it('keeps the claim as data on both paths instead of replacing the payload prototype', async () => {
+    const issuer = createTokenIssuer({ key: { alg: 'HS256', secret: SECRET_32 }, issuer: 'iss-1' });
+    const claims = JSON.parse('{"sub":"alice","__proto__":{"role":"admin"}}') as TokenClaims;
+    // No default overridden: the payload is built from text.
+    const fast = part(await issuer.issue(claims, { now: NOW }), 1);
+    // `iss` overridden: the payload is built as an object.
+    const slow = part(await issuer.issue({ ...claims, iss: 'iss-2' }, { now: NOW }), 1);
+    for (const payload of [fast, slow]) {
+      expect(Object.hasOwn(payload, '__proto__')).toBe(true);
+      expect(payload.role).toBeUndefined();
+    }
+    const slowDirect = JSON.parse(
+      '{"sub":"alice","iss":"iss-2","__proto__":{"role":"admin"}}',
+    ) as TokenClaims;
+    const viaAssign = part(await issuer.issue(slowDirect, { now: NOW }), 1);
+    expect(Object.hasOwn(viaAssign, '__proto__')).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { CompactSign, importJWK, importPKCS8 } from 'jose';
 import { encodeBase64UrlData } from '#hash';
 import { encodeBase64Url, utf8 } from '../internal/bytes.js';
 import type { HmacKey } from '../internal/hash-types.js';
+import { callTime } from '../internal/options.js';
 import { type RandomSource, randomBytes } from '../internal/random.js';
 import { checkSigningKey, decodePem, isHmacAlgorithm, prepareHmacSecret } from './token-keys.js';
 import type { AsymmetricTokenAlgorithm, TokenClaims, TokenSigningKey } from './token-types.js';
@@ -112,7 +113,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new TypeError('issue needs the claims as a plain object');
     }
-    const now = call?.now ?? clock();
+    const now = callTime('issue', call?.now, clock);
     const lifetime =
       call?.expiresIn === undefined ? defaultLifetime : checkLifetime(call.expiresIn, 'expiresIn');
     const iat = Math.floor(now / 1000);
@@ -132,9 +133,16 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       const times = `${prefix}"iat":${iat},"exp":${exp}${jti === undefined ? '' : `,"jti":"${jti}"`}`;
       return body.length === 2 ? `${times}}` : `${times},${body.slice(1)}`;
     }
-    const payload: Record<string, unknown> = { ...defaults, iat, exp };
-    if (jti !== undefined) payload.jti = jti;
-    return JSON.stringify(Object.assign(payload, claims));
+    // Spread, not Object.assign: a `__proto__` claim (JSON.parse makes it an own property)
+    // stays a claim, as on the fast path above, instead of replacing the payload's prototype.
+    const payload: Record<string, unknown> = {
+      ...defaults,
+      iat,
+      exp,
+      ...(jti !== undefined ? { jti } : {}),
+      ...claims,
+    };
+    return JSON.stringify(payload);
   }
 
   if (isHmacAlgorithm(key.alg)) {

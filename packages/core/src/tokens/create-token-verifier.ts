@@ -2,6 +2,7 @@ import { type GenericSchema, safeParse } from 'valibot';
 import { decodeBase64UrlStrict, decodeBase64UrlUtf8 } from '#hash';
 import { timingSafeEqualString } from '../internal/constant-time.js';
 import type { PublicKeyVerifier } from '../internal/hash-types.js';
+import { callTime } from '../internal/options.js';
 import { ok } from '../internal/result.js';
 import { type ClaimPolicy, checkClaimTimes, checkStaticClaims } from './check-token-claims.js';
 import { parseJsonObject } from './parse-json-object.js';
@@ -408,10 +409,12 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     const payload = payloadEntry(token, dot1, dot2);
     if (payload === undefined) return tokenFailure('TOKEN_MALFORMED');
     if (payload.code !== undefined) return tokenFailure(payload.code);
-    const now = callOptions?.now ?? clock();
-    // A NaN clock would make every time check pass: refuse it loudly (a caller bug).
-    if (typeof now !== 'number' || Number.isNaN(now)) {
-      const error = new TypeError('now must be a number of ms since the epoch');
+    const given = callOptions?.now ?? clock();
+    // A NaN or infinite clock would make every time check pass: refuse it loudly (a caller bug).
+    let now: number;
+    try {
+      now = callTime('verify', given, clock);
+    } catch (error) {
       if (sync) throw error;
       return Promise.reject(error);
     }

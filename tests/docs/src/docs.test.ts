@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Consumer, createConsumer } from './consumer.js';
+import { type CodeBlock, type Example, extractBlocks, toExamples } from './extract.js';
+import { type Outcome, type RunEnv, runHandler, runServer, runToEnd, writeExample } from './run.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const documents = [
+  'README.md',
+  ...readdirSync(join(repoRoot, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
+
+// Parsed at collection time: a broken annotation fails here, before anything is installed.
+const parsed = documents.map((file) => {
+  const blocks = extractBlocks(file, readFileSync(join(repoRoot, file), 'utf8'));
+  return { file, blocks, examples: toExamples(blocks) };
+});
+
+let consumer: Consumer | undefined;
+let run: RunEnv;
+
+beforeAll(() => {
+  consumer = createConsumer();
+  run = {
+    dir: consumer.dir,
+    // The quick starts read their HMAC secret from JWT_SECRET (at least 32 bytes).
+    env: { JWT_SECRET: randomBytes(32).toString('base64url'), NODE_ENV: 'production' },
+  };
+});
+
+afterAll(() => consumer?.cleanup());
+
+function explain(example: Example, outcome: Outcome): string {
+  return `${example.file}:${example.line} (${example.kind}) exited ${outcome.code}\n--- stdout\n${outcome.stdout}\n--- stderr\n${outcome.stderr}`;
+}
+
+function checkStdout(example: Example, outcome: Outcome): void {
+  const expected = example.attrs.stdout;
+  if (!expected) return;
+  let from = 0;
+  for (const fragment of expected.split('|')) {
+    const at = outcome.stdout.indexOf(fragment, from);
+    expect(
+      at,
+      `stdout lacks ${JSON.stringify(fragment)} (in order)\n${explain(example, outcome)}`,
+    ).toBeGreaterThanOrEqual(0);
+    from = at + fragment.length;
+  }
+}
+
+const summary = (blocks: readonly CodeBlock[]): string => {
+  const runs = blocks.filter((b) => b.kind !== undefined && b.kind !== 'skip').length;
+  const skips = blocks.filter((b) => b.kind === 'skip').length;
+  return `${runs} run, ${skips} skipped`;
+};
+
+for (const { file, blocks, examples } of parsed) {
+  describe(`${file} (${summary(blocks)})`, () => {
+    // The last token a `token` block (or a server) printed in this document.
+    let token: string | undefined;
+
+    for (const example of examples) {
+      const title = `line ${example.lines.join('+')}: ${example.kind}${example.attrs.expect ? ` ${example.attrs.expect}` : ''}`;
+      it(title, async () => {
+        const path = await writeExample(run, example);
+        if (example.kind === 'run' || example.kind === 'token') {
+          const outcome = await runToEnd(run, path);
+          expect(outcome.code, explain(example, outcome)).toBe(0);
+          checkStdout(example, outcome);
+          if (example.kind === 'token') {
+            expect(outcome.token, `no JWT printed\n${explain(example, outcome)}`).toBeDefined();
+            token = outcome.token;
+          }
+          return;
+        }
+        const { results, outcome } =
+          example.kind === 'server'
+            ? await runServer(run, example, path, token)
+            : await runHandler(run, example, path, token);
+        if (outcome.token) token = outcome.token;
+        const got = results.map(
+          (r) => `${r.method} ${r.path}${r.withToken ? '+token' : ''} ${r.actual}`,
+        );
+        const want = results.map(
+          (r) => `${r.method} ${r.path}${r.withToken ? '+token' : ''} ${r.status}`,
+        );
+        expect(got, explain(example, outcome)).toEqual(want);
+        checkStdout(example, outcome);
+      });
+    }
+  });
+}

@@ -1,0 +1,239 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { join } from 'node:path';
+import { transform } from 'esbuild';
+import { type Example, type ExpectedCall, parseExpect } from './extract.js';
+
+/** A JWT in a program's output (the token a quick start prints for curl). */
+const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
+
+/** The body every expected POST sends: a chat message, as in the README's curl lines. */
+export const CALL_BODY = '{"content":"hi","type":"text"}';
+
+const RUN_TIMEOUT_MS = 30_000;
+const LISTEN_TIMEOUT_MS = 20_000;
+
+export interface RunEnv {
+  /** The consumer project the examples run in. */
+  readonly dir: string;
+  /** Extra environment (JWT_SECRET, ...), the same for every example. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface Outcome {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+  /** The first JWT the program printed, if any. */
+  readonly token: string | undefined;
+}
+
+let counter = 0;
+
+/** Writes the example as an ES module in the consumer project (TypeScript types stripped). */
+export async function writeExample(run: RunEnv, example: Example): Promise<string> {
+  const code =
+    example.lang === 'ts'
+      ? (await transform(example.code, { loader: 'ts', format: 'esm', target: 'node20' })).code
+      : example.code;
+  const name = `${example.file.replace(/[^A-Za-z0-9]+/g, '-')}-${example.line}-${counter++}.mjs`;
+  const path = join(run.dir, name);
+  writeFileSync(path, code);
+  return path;
+}
+
+function collect(child: ChildProcess): { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (out.length < 1_000_000) out += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (err.length < 1_000_000) err += chunk;
+  });
+  return { out: () => out, err: () => err };
+}
+
+function spawnNode(run: RunEnv, file: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [file], {
+    cwd: run.dir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? run.dir, ...run.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs a program to its end (killed after 30 s). */
+export function runToEnd(
+  run: RunEnv,
+  file: string,
+  env: Record<string, string> = {},
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawnNode(run, file, env);
+    const output = collect(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        stdout: output.out(),
+        stderr: output.err(),
+        code,
+        token: JWT.exec(output.out())?.[0],
+      });
+    });
+  });
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface CallResult extends ExpectedCall {
+  readonly actual: number;
+}
+
+async function callAll(
+  calls: readonly ExpectedCall[],
+  send: (call: ExpectedCall) => Promise<number>,
+): Promise<CallResult[]> {
+  const results: CallResult[] = [];
+  for (const call of calls) results.push({ ...call, actual: await send(call) });
+  return results;
+}
+
+function requestInit(call: ExpectedCall, token: string | undefined): RequestInit {
+  const headers: Record<string, string> = {};
+  if (call.withToken) {
+    if (!token) throw new Error('the example expects a token but none was printed before it');
+    headers.authorization = `Bearer ${token}`;
+  }
+  const hasBody = call.method !== 'GET' && call.method !== 'HEAD';
+  if (hasBody) headers['content-type'] = 'application/json';
+  return { method: call.method, headers, ...(hasBody ? { body: CALL_BODY } : {}) };
+}
+
+/**
+ * Starts a server example with PORT set to a free port, waits until it listens, makes the
+ * expected calls and kills it. The token is the one the server printed, else `fallbackToken`.
+ */
+export async function runServer(
+  run: RunEnv,
+  example: Example,
+  file: string,
+  fallbackToken: string | undefined,
+): Promise<{ results: CallResult[]; outcome: Outcome }> {
+  const calls = parseExpect(`${example.file}:${example.line}`, example.attrs.expect ?? '');
+  const port = await freePort();
+  const child = spawnNode(run, file, { PORT: String(port) });
+  const output = collect(child);
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  const outcome = (): Outcome => ({
+    stdout: output.out(),
+    stderr: output.err(),
+    code: child.exitCode,
+    token: JWT.exec(output.out())?.[0],
+  });
+  try {
+    const deadline = Date.now() + LISTEN_TIMEOUT_MS;
+    while (!(await canConnect(port))) {
+      if (exited || Date.now() > deadline) {
+        throw new Error(
+          `the server never listened on PORT=${port}\n--- stdout\n${output.out()}\n--- stderr\n${output.err()}`,
+        );
+      }
+      await pause(50);
+    }
+    // A server prints its token at start; give the write a moment to arrive.
+    if (calls.some((c) => c.withToken) && !outcome().token) await pause(200);
+    const token = outcome().token ?? fallbackToken;
+    const results = await callAll(calls, async (call) => {
+      const res = await fetch(`http://127.0.0.1:${port}${call.path}`, requestInit(call, token));
+      await res.arrayBuffer();
+      return res.status;
+    });
+    return { results, outcome: outcome() };
+  } finally {
+    if (!exited) {
+      const closed = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await closed;
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * Tests a route module without a server: a driver imports it and calls the exported handler
+ * for each expected call with a Web Request (`export const POST` as in a Next.js route file,
+ * or `export default { fetch }` as in a Workers/Deno/Bun handler). No `next build` needed.
+ */
+export async function runHandler(
+  run: RunEnv,
+  example: Example,
+  file: string,
+  token: string | undefined,
+): Promise<{ results: CallResult[]; outcome: Outcome }> {
+  const calls = parseExpect(`${example.file}:${example.line}`, example.attrs.expect ?? '');
+  const requests = calls.map((call) => ({
+    url: `http://localhost${call.path}`,
+    init: requestInit(call, token),
+  }));
+  const driver = file.replace(/\.mjs$/, '.driver.mjs');
+  writeFileSync(
+    driver,
+    [
+      `const mod = await import(${JSON.stringify(file)});`,
+      `const requests = ${JSON.stringify(requests)};`,
+      'const statuses = [];',
+      'for (const { url, init } of requests) {',
+      '  const handler = mod[init.method] ?? mod.default?.fetch?.bind(mod.default) ?? mod.default;',
+      `  if (typeof handler !== 'function') throw new Error('no handler for ' + init.method);`,
+      '  const res = await handler(new Request(url, init), { params: Promise.resolve({}) });',
+      '  await res.arrayBuffer();',
+      '  statuses.push(res.status);',
+      '}',
+      'console.log("DOCTEST-STATUSES " + JSON.stringify(statuses));',
+      '',
+    ].join('\n'),
+  );
+  const outcome = await runToEnd(run, driver);
+  const line = /DOCTEST-STATUSES (\[.*\])/.exec(outcome.stdout);
+  if (outcome.code !== 0 || !line) {
+    throw new Error(
+      `the handler driver failed (exit ${outcome.code})\n--- stdout\n${outcome.stdout}\n--- stderr\n${outcome.stderr}`,
+    );
+  }
+  const statuses = JSON.parse(line[1]!) as number[];
+  return {
+    results: calls.map((call, i) => ({ ...call, actual: statuses[i] ?? -1 })),
+    outcome,
+  };
+}

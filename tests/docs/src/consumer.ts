@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packAll } from '../../../scripts/pack-all.mjs';
@@ -32,7 +32,14 @@ export interface Consumer {
  * fresh npm project under the OS temporary folder, as a user of the published packages would.
  */
 export function createConsumer(): Consumer {
-  const dir = mkdtempSync(join(tmpdir(), 'jaf-sec-docs-'));
+  // For editing docs: DOCTEST_CONSUMER=/tmp/some-dir installs there once, keeps it, and later
+  // runs reuse it (delete the folder after rebuilding a package). CI never sets it.
+  const kept = process.env.DOCTEST_CONSUMER;
+  if (kept && existsSync(join(kept, 'node_modules'))) {
+    return { dir: kept, packages: [], cleanup: () => {} };
+  }
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'jaf-sec-docs-'));
+  if (kept) mkdirSync(kept, { recursive: true });
   try {
     const packed = packAll(join(dir, 'packed')) as { name: string; tarball: string }[];
     const dependencies: Record<string, string> = { ...FRAMEWORKS };
@@ -50,7 +57,9 @@ export function createConsumer(): Consumer {
     return {
       dir,
       packages: packed.map(({ name, tarball }) => ({ name, tarball })),
-      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      cleanup: () => {
+        if (!kept) rmSync(dir, { recursive: true, force: true });
+      },
     };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

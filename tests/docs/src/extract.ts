@@ -42,7 +42,7 @@ export class DoctestAnnotationError extends Error {
 
 const ANNOTATION = /^<!--\s*doctest:\s*([a-z-]+)((?:\s+[a-z-]+="[^"]*")*)\s*-->$/;
 const ATTR = /([a-z-]+)="([^"]*)"/g;
-const FENCE = /^(`{3,}|~{3,})\s*([A-Za-z0-9_+-]*)/;
+const FENCE = /^( *)(`{3,}|~{3,})\s*([A-Za-z0-9_+-]*)/;
 
 function parseAnnotation(
   file: string,
@@ -95,11 +95,16 @@ export function extractBlocks(file: string, markdown: string): CodeBlock[] {
       }
       continue;
     }
-    const marker = fence[1]!;
-    const lang = (fence[2] ?? '').toLowerCase();
+    // A fence may be indented (inside a list item): the block's lines lose that indentation.
+    const indent = fence[1]!;
+    const marker = fence[2]!;
+    const lang = (fence[3] ?? '').toLowerCase();
     const start = i;
     const body: string[] = [];
-    for (i++; i < lines.length && !lines[i]!.startsWith(marker); i++) body.push(lines[i]!);
+    for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(marker); i++) {
+      const line = lines[i]!;
+      body.push(line.startsWith(indent) ? line.slice(indent.length) : line.trimStart());
+    }
     if (i >= lines.length) {
       throw new DoctestAnnotationError(`${file}:${start + 1}: unclosed code block`);
     }
@@ -134,6 +139,8 @@ export interface Example {
   readonly attrs: Readonly<Record<string, string>>;
   /** Lines of the blocks that make up this example. */
   readonly lines: readonly number[];
+  /** The example named by `with="..."`: its top-level bindings are imported into this one. */
+  readonly prelude: Example | undefined;
 }
 
 const isTs = (lang: string): boolean => lang === 'ts' || lang === 'typescript';
@@ -141,6 +148,7 @@ const isTs = (lang: string): boolean => lang === 'ts' || lang === 'typescript';
 /** Groups a file's runnable blocks into examples (skipped and non-code blocks are left out). */
 export function toExamples(blocks: readonly CodeBlock[]): Example[] {
   const examples: Example[] = [];
+  const named = new Map<string, Example>();
   let last:
     | {
         file: string;
@@ -150,6 +158,7 @@ export function toExamples(blocks: readonly CodeBlock[]): Example[] {
         code: string;
         attrs: Record<string, string>;
         lines: number[];
+        prelude: Example | undefined;
       }
     | undefined;
   for (const block of blocks) {
@@ -170,6 +179,13 @@ export function toExamples(blocks: readonly CodeBlock[]): Example[] {
       }
       continue;
     }
+    const withName = block.attrs.with;
+    const prelude = withName === undefined ? undefined : named.get(withName);
+    if (withName !== undefined && !prelude) {
+      throw new DoctestAnnotationError(
+        `${block.file}:${block.line}: with="${withName}" names no block before it (mark one with name="${withName}")`,
+      );
+    }
     last = {
       file: block.file,
       line: block.line,
@@ -178,8 +194,17 @@ export function toExamples(blocks: readonly CodeBlock[]): Example[] {
       code: `// --- ${block.file}:${block.line}\n${block.code}`,
       attrs: { ...block.attrs },
       lines: [block.line],
+      prelude,
     };
     examples.push(last);
+    if (block.attrs.name !== undefined) {
+      if (named.has(block.attrs.name)) {
+        throw new DoctestAnnotationError(
+          `${block.file}:${block.line}: name="${block.attrs.name}" is used twice`,
+        );
+      }
+      named.set(block.attrs.name, last);
+    }
   }
   return examples;
 }

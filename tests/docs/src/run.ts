@@ -31,14 +31,78 @@ export interface Outcome {
 
 let counter = 0;
 
-/** Writes the example as an ES module in the consumer project (TypeScript types stripped). */
+async function toJs(example: Example): Promise<string> {
+  return example.lang === 'ts'
+    ? (await transform(example.code, { loader: 'ts', format: 'esm', target: 'node20' })).code
+    : example.code;
+}
+
+const DECLARATION =
+  /^(?:export\s+)?(?:const|let|var|class|function\*?|async\s+function\*?)\s+([A-Za-z_$][\w$]*)/gm;
+const DESTRUCTURING = /^(?:export\s+)?(?:const|let|var)\s*\{([^}]*)\}\s*=/gm;
+const IMPORT = /^import\s+(?!type\b)([^'"]*?)\s*from\s*['"][^'"]+['"]/gm;
+
+/**
+ * The names a module declares at top level (column 0, as documentation is formatted):
+ * declarations, simple destructuring and import bindings.
+ */
+export function topLevelNames(code: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of code.matchAll(DECLARATION)) names.add(m[1]!);
+  for (const m of code.matchAll(DESTRUCTURING)) {
+    for (const part of m[1]!.split(',')) {
+      const name = part.split(':').pop()!.split('=')[0]!.trim();
+      if (/^[A-Za-z_$][\w$]*$/.test(name)) names.add(name);
+    }
+  }
+  for (const m of code.matchAll(IMPORT)) {
+    const clause = m[1]!;
+    const braces = /\{([^}]*)\}/.exec(clause);
+    for (const part of braces?.[1]?.split(',') ?? []) {
+      const name = part
+        .replace(/^\s*type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
+      if (name && !part.trim().startsWith('type ')) names.add(name);
+    }
+    const rest = clause.replace(/\{[^}]*\}/, '').replace(/\*\s+as\s+/, '');
+    for (const part of rest.split(',')) {
+      const name = part.trim();
+      if (/^[A-Za-z_$][\w$]*$/.test(name)) names.add(name);
+    }
+  }
+  return names;
+}
+
+function fileName(example: Example, suffix: string): string {
+  return `${example.file.replace(/[^A-Za-z0-9]+/g, '-')}-${example.line}-${counter++}${suffix}.mjs`;
+}
+
+/**
+ * Writes the example as an ES module in the consumer project (TypeScript types stripped).
+ * With a prelude (`with="name"`), the named block is written as its own module exporting its
+ * top-level names; the example imports those it does not declare itself, and its imports of
+ * `@/...` (the Next.js path alias, e.g. `@/lib/security`) resolve to that module.
+ */
 export async function writeExample(run: RunEnv, example: Example): Promise<string> {
-  const code =
-    example.lang === 'ts'
-      ? (await transform(example.code, { loader: 'ts', format: 'esm', target: 'node20' })).code
-      : example.code;
-  const name = `${example.file.replace(/[^A-Za-z0-9]+/g, '-')}-${example.line}-${counter++}.mjs`;
-  const path = join(run.dir, name);
+  let code = await toJs(example);
+  if (example.prelude) {
+    const preludeCode = await toJs(example.prelude);
+    const exported = [...topLevelNames(preludeCode)];
+    const preludeFile = fileName(example.prelude, '-prelude');
+    writeFileSync(
+      join(run.dir, preludeFile),
+      `${preludeCode}\nexport { ${exported.join(', ')} };\n`,
+    );
+    code = code.replace(/(from\s*['"])@\/[^'"]+(['"])/g, `$1./${preludeFile}$2`);
+    const own = topLevelNames(code);
+    const wanted = exported.filter((name) => !own.has(name));
+    if (wanted.length > 0) {
+      code = `import { ${wanted.join(', ')} } from './${preludeFile}';\n${code}`;
+    }
+  }
+  const path = join(run.dir, fileName(example, ''));
   writeFileSync(path, code);
   return path;
 }
@@ -214,7 +278,7 @@ export async function runHandler(
       `const requests = ${JSON.stringify(requests)};`,
       'const statuses = [];',
       'for (const { url, init } of requests) {',
-      '  const handler = mod[init.method] ?? mod.default?.fetch?.bind(mod.default) ?? mod.default;',
+      `  const handler = ${example.attrs.export ? `mod[${JSON.stringify(example.attrs.export)}]` : 'mod[init.method] ?? mod.default?.fetch?.bind(mod.default) ?? mod.default'};`,
       `  if (typeof handler !== 'function') throw new Error('no handler for ' + init.method);`,
       '  const res = await handler(new Request(url, init), { params: Promise.resolve({}) });',
       '  await res.arrayBuffer();',

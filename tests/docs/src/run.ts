@@ -32,9 +32,68 @@ export interface Outcome {
 let counter = 0;
 
 async function toJs(example: Example): Promise<string> {
+  const source = example.attrs.check === 'comments' ? assertComments(example.code) : example.code;
   return example.lang === 'ts'
-    ? (await transform(example.code, { loader: 'ts', format: 'esm', target: 'node20' })).code
-    : example.code;
+    ? (await transform(source, { loader: 'ts', format: 'esm', target: 'node20' })).code
+    : source;
+}
+
+const LITERAL_START = /^(?:['"[{]|-?\d|true\b|false\b|null\b|undefined\b)/;
+const STATEMENT =
+  /^(\s*)(?:(const|let)\s+([A-Za-z_$][\w$]*)\s*=\s*)?(.+?);\s*(?:\/\/\s*(.*?))?\s*$/;
+const COMMENT_ONLY = /^\s*\/\/\s*(.*?)\s*$/;
+const CONSOLE_LOG = /^console\.log\(([^,]*)\)$/;
+
+/** The comment when it is a plain JS literal (a documented value), else undefined. */
+function literal(comment: string | undefined): string | undefined {
+  if (comment === undefined || !LITERAL_START.test(comment)) return undefined;
+  try {
+    new Function(`return (${comment});`);
+    return comment;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `check="comments"`: a statement whose trailing comment (or the comment line right after it)
+ * is a JS literal becomes an assertion that its value deep-equals that literal:
+ * `redact('ana@example.com'); // '[EMAIL]'`, `const x = f(); // 3`, `console.log(v); // true`.
+ */
+export function assertComments(code: string): string {
+  const lines = code.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const match = STATEMENT.exec(line);
+    if (!match || line.trimStart().startsWith('//') || line.trimStart().startsWith('import ')) {
+      out.push(line);
+      continue;
+    }
+    let expected = literal(match[5]);
+    let consumedNext = false;
+    if (match[5] === undefined) {
+      const next = COMMENT_ONLY.exec(lines[i + 1] ?? '');
+      expected = literal(next?.[1]);
+      consumedNext = expected !== undefined;
+    }
+    if (expected === undefined) {
+      out.push(line);
+      continue;
+    }
+    const [, indent, decl, name, expr] = match;
+    if (decl) {
+      out.push(`${indent}${decl} ${name} = ${expr};`);
+      out.push(`${indent}__doctestEqual(${name}, ${expected}, ${JSON.stringify(line.trim())});`);
+    } else {
+      const logged = CONSOLE_LOG.exec(expr!.trim());
+      out.push(
+        `${indent}__doctestEqual(${logged ? logged[1] : expr}, ${expected}, ${JSON.stringify(line.trim())});`,
+      );
+    }
+    if (consumedNext) out.push(lines[++i]!);
+  }
+  return `import { deepStrictEqual as __doctestEqual } from 'node:assert/strict';\n${out.join('\n')}`;
 }
 
 const DECLARATION =

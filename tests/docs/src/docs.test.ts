@@ -29,8 +29,12 @@ beforeAll(() => {
   consumer = createConsumer();
   run = {
     dir: consumer.dir,
-    // The quick starts read their HMAC secret from JWT_SECRET (at least 32 bytes).
-    env: { JWT_SECRET: randomBytes(32).toString('base64url'), NODE_ENV: 'production' },
+    // The quick starts read their HMAC secret from JWT_SECRET; signing.md reads API_SECRET_KEY.
+    env: {
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      API_SECRET_KEY: randomBytes(32).toString('base64url'),
+      NODE_ENV: 'production',
+    },
   };
 });
 

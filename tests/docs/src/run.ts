@@ -42,6 +42,8 @@ const LITERAL_START = /^(?:['"[{]|-?\d|true\b|false\b|null\b|undefined\b)/;
 const STATEMENT =
   /^(\s*)(?:(const|let)\s+([A-Za-z_$][\w$]*)\s*=\s*)?(.+?);\s*(?:\/\/\s*(.*?))?\s*$/;
 const COMMENT_ONLY = /^\s*\/\/\s*(.*?)\s*$/;
+const NOT_AN_EXPRESSION =
+  /^\s*(?:\/\/|import\b|export\b|return\b|if\b|for\b|while\b|throw\b|else\b|case\b|[)}\]])/;
 const CONSOLE_LOG = /^console\.log\(([^,]*)\)$/;
 
 /** The comment when it is a plain JS literal (a documented value), else undefined. */
@@ -66,7 +68,7 @@ export function assertComments(code: string): string {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const match = STATEMENT.exec(line);
-    if (!match || line.trimStart().startsWith('//') || line.trimStart().startsWith('import ')) {
+    if (!match || NOT_AN_EXPRESSION.test(line)) {
       out.push(line);
       continue;
     }

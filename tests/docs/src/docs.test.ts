@@ -29,10 +29,11 @@ beforeAll(() => {
   consumer = createConsumer();
   run = {
     dir: consumer.dir,
-    // The quick starts read their HMAC secret from JWT_SECRET; signing.md reads API_SECRET_KEY.
+    // The quick starts read their HMAC secret from JWT_SECRET; signing.md API_SECRET_KEY, webhooks.md WEBHOOK_SECRET.
     env: {
       JWT_SECRET: randomBytes(32).toString('base64url'),
       API_SECRET_KEY: randomBytes(32).toString('base64url'),
+      WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
       NODE_ENV: 'production',
     },
   };

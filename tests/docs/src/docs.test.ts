@@ -29,11 +29,14 @@ beforeAll(() => {
   consumer = createConsumer();
   run = {
     dir: consumer.dir,
-    // The quick starts read their HMAC secret from JWT_SECRET; signing.md API_SECRET_KEY, webhooks.md WEBHOOK_SECRET.
+    // The quick starts read their HMAC secret from JWT_SECRET; signing.md API_SECRET_KEY,
+    // webhooks.md WEBHOOK_SECRET.
     env: {
       JWT_SECRET: randomBytes(32).toString('base64url'),
       API_SECRET_KEY: randomBytes(32).toString('base64url'),
       WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+      // redis.md and rate-limiting.md connect (and write nothing); CI runs a Redis there.
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       NODE_ENV: 'production',
     },
   };

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { transform } from 'esbuild';
 import { type Example, type ExpectedCall, parseExpect } from './extract.js';
 
@@ -43,14 +44,34 @@ const STATEMENT =
   /^(\s*)(?:(const|let)\s+([A-Za-z_$][\w$]*)\s*=\s*)?(.+?);\s*(?:\/\/\s*(.*?))?\s*$/;
 const COMMENT_ONLY = /^\s*\/\/\s*(.*?)\s*$/;
 const NOT_AN_EXPRESSION =
-  /^\s*(?:\/\/|import\b|export\b|return\b|if\b|for\b|while\b|throw\b|else\b|case\b|[)}\]])/;
-const CONSOLE_LOG = /^console\.log\(([^,]*)\)$/;
+  /^\s*(?:\/\/|import\b|export\b|return\b|if\b|for\b|while\b|throw\b|else\b|case\b|[.)}\]])/;
+const CONSOLE_LOG = /^console\.log\((.*)\)$/;
+const CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
+/** `args` when it is one argument (no comma outside brackets and strings), else undefined. */
+function singleArgument(args: string): string | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) return undefined;
+  }
+  return args;
+}
 
 /** The comment when it is a plain JS literal (a documented value), else undefined. */
 function literal(comment: string | undefined): string | undefined {
   if (comment === undefined || !LITERAL_START.test(comment)) return undefined;
   try {
-    new Function(`return (${comment});`);
+    // Evaluated alone, in an empty context: `{ allowed, limit }` or `false (PATH_ENCODED)`
+    // name variables, so they are prose, not values.
+    runInNewContext(`(${comment})`, {}, { timeout: 100 });
     return comment;
   } catch {
     return undefined;
@@ -73,6 +94,9 @@ export function assertComments(code: string): string {
       continue;
     }
     let expected = literal(match[5]);
+    // console.log(code); // API_KEY_EXPIRED: an UPPER_SNAKE code is compared as printed.
+    const printsCode = CONSOLE_LOG.test(match[4]!.trim()) && CODE.test(match[5] ?? '');
+    if (expected === undefined && printsCode) expected = JSON.stringify(match[5]);
     let consumedNext = false;
     if (match[5] === undefined) {
       const next = COMMENT_ONLY.exec(lines[i + 1] ?? '');
@@ -89,9 +113,13 @@ export function assertComments(code: string): string {
       out.push(`${indent}__doctestEqual(${name}, ${expected}, ${JSON.stringify(line.trim())});`);
     } else {
       const logged = CONSOLE_LOG.exec(expr!.trim());
-      out.push(
-        `${indent}__doctestEqual(${logged ? logged[1] : expr}, ${expected}, ${JSON.stringify(line.trim())});`,
-      );
+      const arg = logged ? singleArgument(logged[1]!) : expr;
+      const value = arg !== undefined && printsCode ? `String(${arg})` : arg;
+      if (value === undefined) {
+        out.push(line); // console.log(a, b): several values, compared by nobody
+        continue;
+      }
+      out.push(`${indent}__doctestEqual(${value}, ${expected}, ${JSON.stringify(line.trim())});`);
     }
     if (consumedNext) out.push(lines[++i]!);
   }

@@ -68,6 +68,8 @@ function singleArgument(args: string): string | undefined {
 /** The comment when it is a plain JS literal (a documented value), else undefined. */
 function literal(comment: string | undefined): string | undefined {
   if (comment === undefined || !LITERAL_START.test(comment)) return undefined;
+  // An ellipsis marks an illustrative value ('Xr2…', { code, ... }): not compared.
+  if (comment.includes('…') || comment.includes('...')) return undefined;
   try {
     // Evaluated alone, in an empty context: `{ allowed, limit }` or `false (PATH_ENCODED)`
     // name variables, so they are prose, not values.

@@ -16,6 +16,9 @@ export const FRAMEWORKS: Readonly<Record<string, string>> = {
   next: '^16.0.0',
   react: '^19.2.0',
   'react-dom': '^19.2.0',
+  // What a TypeScript user adds, for the blocks marked typecheck="ts".
+  '@types/node': '^20.19.0',
+  '@types/express': '^5.0.6',
   ioredis: '^5.8.0',
   redis: '^5.9.0',
 };

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,5 +110,45 @@ for (const { file, blocks, examples } of parsed) {
         checkStdout(example, outcome);
       });
     }
+  });
+}
+
+// Blocks marked typecheck="ts" (the README's quick starts) must also be valid TypeScript:
+// each is compiled as its own .ts file, strict, against the installed packages' types.
+const typed = parsed.flatMap(({ examples }) => examples.filter((e) => e.attrs.typecheck === 'ts'));
+if (typed.length > 0) {
+  describe('typecheck="ts" blocks', () => {
+    it(`${typed.length} blocks compile as strict TypeScript`, () => {
+      const dir = join(run.dir, 'typecheck');
+      mkdirSync(dir, { recursive: true });
+      const files = typed.map((example, i) => {
+        const name = `${example.file.replace(/[^A-Za-z0-9]+/g, '-')}-${example.line}-${i}.ts`;
+        writeFileSync(join(dir, name), example.code);
+        return name;
+      });
+      const compilerOptions = {
+        strict: true,
+        noEmit: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: ['node'],
+        skipLibCheck: true,
+      };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+      const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+      let output = '';
+      try {
+        execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], {
+          cwd: dir,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (error) {
+        output = String((error as { stdout?: string }).stdout ?? error);
+      }
+      expect(output, `type errors in ${files.join(', ')}`).toBe('');
+    });
   });
 }

@@ -41,6 +41,7 @@ beforeAll(() => {
       JWT_SECRET_KEY: `base64url:${randomBytes(32).toString('base64url')}`,
       ENCRYPTION_KEY: `base64url:${randomBytes(32).toString('base64url')}`,
       ENCRYPTION_KEY_ID: '2026-01',
+      ENCRYPTION_PASSWORD: randomBytes(16).toString('hex'), // encryption.md, the guide's
       ENCRYPTION_PREVIOUS_KEYS: `2025-07=base64url:${randomBytes(32).toString('base64url')},2025-01=hex:${randomBytes(32).toString('hex')}`,
       // redis.md and rate-limiting.md connect (and write nothing); CI runs a Redis there.
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

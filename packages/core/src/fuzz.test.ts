@@ -153,7 +153,7 @@ const ASYNC: readonly [string, (x: unknown) => Promise<unknown>][] = [
   ['fernetDecryptText', (x) => fernetDecryptText(x as string, fernetKey, { ttl: 60 })],
   ['decryptWithPassword', (x) => decryptWithPassword(x as Uint8Array, 'pw')],
   ['keyring.decrypt', (x) => keyring.decrypt(x as Uint8Array)],
-  ['keyring.decryptText', (x) => keyring.decryptText(x as Uint8Array)],
+  ['keyring.decryptText', (x) => keyring.decryptText(x as string)],
   ['decryptMessages', (x) => decryptMessages(x as never, keyring, { conversationId: 'c' })],
   [
     'decryptMessages (each message)',

@@ -1,6 +1,7 @@
 import { hashHex } from '#hash';
 import { formatIp, groupIp, parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import { createObjectRedactor } from '../redact/redact-object.js';
 import {
   type AuditEventMapOverrides,
@@ -128,6 +129,22 @@ export interface AuditLog {
   readonly stats: AuditLogStats;
 }
 
+/**
+ * Longest string handed whole to the redactor (work per string is bounded). A longer one
+ * is redacted by core's detectors over its first `REDACT_WINDOW` characters, and the last
+ * `REDACT_TAIL` characters of that result are dropped: a secret cut by the window's edge is
+ * not recognised, and every detector's match is shorter than the tail (PEM blocks, the
+ * longest, stop at 16,384), so the unrecognised rest of such a secret never reaches the log.
+ */
+const REDACT_WINDOW = 65_536;
+const REDACT_TAIL = 32_768;
+
+/** A string longer than the redaction window: redacted, then the window's edge dropped. */
+function redactLongText(redactor: Redactor, text: string): string {
+  const redacted = redactor.redact(text.slice(0, REDACT_WINDOW));
+  return `${redacted.slice(0, Math.max(0, redacted.length - REDACT_TAIL))}…[truncated]`;
+}
+
 const LEVEL_RANK: Record<AuditLevel, number> = { info: 0, warn: 1, critical: 2 };
 
 // Defaults for application-recorded events.
@@ -236,7 +253,6 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       'createAuditLog: redact must be a function (details) => redactedDetails, or false.',
     );
   }
-  const redactIsDefault = options.redact === undefined;
   const redact: AuditRedactor | undefined =
     options.redact === false ? undefined : (options.redact ?? createObjectRedactor());
   const mode = options.clientAddress ?? 'full';
@@ -323,22 +339,32 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
+  // Core's detectors, for strings longer than the redaction window (see redactLongText).
+  let longTextRedactor: Redactor | undefined;
+  const wholeText = (text: string): string => {
+    if (text.length <= REDACT_WINDOW) return text;
+    longTextRedactor ??= createRedactor();
+    return redactLongText(longTextRedactor, text);
+  };
+
   function detailsOf(
     details: Readonly<Record<string, unknown>> | undefined,
   ): Record<string, unknown> {
     if (details === undefined) return {};
-    // Copy first: bounded, bytes summarised (never printed), strings neutralised; the
-    // redactor then works on plain data. A custom redactor's output is copied again, so
-    // it cannot bring control characters back.
-    let value = toLogValue(details, limits);
+    let value: unknown;
     if (redact) {
+      // Redact first, then bound: a secret cut by the length bound is no longer recognised,
+      // and what is left of it would be written out. The first copy bounds depth and key
+      // count, summarises bytes and keeps strings whole (up to the redaction window); the
+      // copy after the redactor neutralises and cuts, so neither the default nor a custom
+      // redactor can bring control characters back or exceed the bounds.
       try {
-        value = redact(value as Record<string, unknown>);
+        value = redact(toLogValue(details, limits, 0, wholeText) as Record<string, unknown>);
       } catch {
         return { redaction: 'failed' };
       }
-      if (!redactIsDefault) value = toLogValue(value, limits);
-    }
+      value = toLogValue(value, limits);
+    } else value = toLogValue(details, limits);
     return value !== null && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : { value };

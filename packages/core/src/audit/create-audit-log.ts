@@ -1,8 +1,14 @@
 import { hashHex } from '#hash';
+import { encodeHex } from '../internal/bytes.js';
 import { formatIp, groupIp, parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
 import { createObjectRedactor } from '../redact/redact-object.js';
+import {
+  type AuditCheckpoint,
+  type AuditCheckpointOptions,
+  createCheckpointer,
+} from './audit-checkpoint.js';
 import {
   type AuditEventMapOverrides,
   createAuditEventResolver,
@@ -20,7 +26,12 @@ import type {
   SecurityEvent,
   SecurityEventType,
 } from './types.js';
-import { AUDIT_CHAIN_GENESIS, toCanonical } from './verify-audit-chain.js';
+import {
+  AUDIT_CHAIN_GENESIS,
+  AUDIT_CHAIN_KEYED,
+  importAuditChainKey,
+  toCanonical,
+} from './verify-audit-chain.js';
 
 /** Redacts event details before they are logged; must return a new value, not mutate. */
 export type AuditRedactor = (details: Readonly<Record<string, unknown>>) => unknown;
@@ -79,16 +90,35 @@ export interface AuditLogOptions {
   readonly minLevel?: AuditLevel | undefined;
   /**
    * Tamper evidence: each event carries `seq`, `prev` (the previous event's hash) and its
-   * own `hash`; check with `verifyAuditChain`. `{ startAfter, startSeq }` continues a chain
-   * kept from an earlier run.
+   * own `hash`; check with `verifyAuditChain`. `true` is the unkeyed chain (SHA-256: finds
+   * edits by anyone who cannot re-hash, i.e. accidents and careless intruders). An object
+   * can add `key` (a keyed chain: HMAC-SHA-256, so only the key holder can re-hash),
+   * `checkpoints` (Ed25519-signed heads, see {@link AuditCheckpointOptions}), and
+   * `{ startAfter, startSeq }` to continue a chain kept from an earlier run.
    */
-  readonly chain?: boolean | { readonly startAfter: string; readonly startSeq: number } | undefined;
+  readonly chain?: boolean | AuditChainOptions | undefined;
   /** Feeds authentication failures (per account and per client) to a ban manager. */
   readonly bruteForce?: AuditFailureTracker | undefined;
   /** Event types counted as authentication failures. Default: login fail, token invalid, token reuse. */
   readonly failureTypes?: readonly SecurityEventType[] | undefined;
   /** Bounds on copied details. Default depth 6, 50 keys, strings of 1,024 characters. */
   readonly limits?: Partial<LogValueLimits> | undefined;
+}
+
+/** The chain settings of {@link AuditLogOptions.chain}. */
+export interface AuditChainOptions {
+  /**
+   * HMAC key (at least 32 random bytes) for a keyed chain. Keep it out of reach of whoever
+   * can write the log (a secret store, not the log host's disk). Events carry
+   * `chain: 'hmac-sha256'`.
+   */
+  readonly key?: Uint8Array | undefined;
+  /** Signed checkpoints of the chain's head. */
+  readonly checkpoints?: AuditCheckpointOptions | undefined;
+  /** Hash of the last event of the chain being continued. */
+  readonly startAfter?: string | undefined;
+  /** `seq` of the next event of the chain being continued. */
+  readonly startSeq?: number | undefined;
 }
 
 /** What the application passes to {@link AuditLog.record}. */
@@ -126,6 +156,13 @@ export interface AuditLog {
   flush(): Promise<void>;
   /** Hash of the last chained event (keep it elsewhere to detect truncation). */
   readonly lastHash: string | undefined;
+  /**
+   * Signs a checkpoint of the chain's head now (on shutdown, or from the application's own
+   * timer), writes it to the sinks and hands it to `onCheckpoint`. Resolves to undefined
+   * when checkpoints are off, nothing new was chained, or signing failed (counted in
+   * `stats.sinkErrors`). Never rejects.
+   */
+  checkpoint(): Promise<AuditCheckpoint | undefined>;
   readonly stats: AuditLogStats;
 }
 
@@ -292,13 +329,29 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   };
   const app = options.app === undefined ? undefined : neutralizeLogText(options.app, 128);
   const chained = options.chain !== undefined && options.chain !== false;
-  let prev = typeof options.chain === 'object' ? options.chain.startAfter : AUDIT_CHAIN_GENESIS;
-  let seq = typeof options.chain === 'object' ? options.chain.startSeq : 0;
-  if (chained && (typeof prev !== 'string' || !Number.isInteger(seq) || seq < 0)) {
+  const chainOptions: AuditChainOptions =
+    typeof options.chain === 'object' && options.chain !== null ? options.chain : {};
+  let prev = chainOptions.startAfter ?? AUDIT_CHAIN_GENESIS;
+  let seq = chainOptions.startSeq ?? 0;
+  if (
+    chained &&
+    (typeof prev !== 'string' ||
+      !Number.isInteger(seq) ||
+      seq < 0 ||
+      (chainOptions.startAfter === undefined) !== (chainOptions.startSeq === undefined))
+  ) {
     throw new TypeError(
-      'createAuditLog: chain is true, or { startAfter: <last hash>, startSeq: <next seq> } to continue a chain.',
+      'createAuditLog: chain is true, or { key?, checkpoints?, startAfter: <last hash>, startSeq: <next seq> } (startAfter and startSeq together) to continue a chain.',
     );
   }
+  const chainKey =
+    chainOptions.key === undefined
+      ? undefined
+      : importAuditChainKey(chainOptions.key, 'createAuditLog');
+  const checkpointer =
+    chainOptions.checkpoints === undefined
+      ? undefined
+      : createCheckpointer(chainOptions.checkpoints, 'createAuditLog');
   let lastHash: string | undefined;
   const tracker = options.bruteForce;
   if (tracker !== undefined && typeof tracker.recordFailure !== 'function') {
@@ -405,7 +458,57 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
-  function write(event: SecurityEvent): SecurityEvent {
+  // Checkpoints: events chained since the last one, and when it was taken.
+  let sinceCheckpoint = 0;
+  let lastCheckpointAt: number | undefined;
+  function writeToSinks(record: SecurityEvent) {
+    for (const sink of sinks) {
+      try {
+        const r = sink.write(record);
+        if (r instanceof Promise) r.catch(onSinkError);
+      } catch {
+        sinkErrors++;
+      }
+    }
+  }
+  function issueCheckpoint(now: number): Promise<AuditCheckpoint | undefined> {
+    if (!checkpointer || lastHash === undefined) return Promise.resolve(undefined);
+    sinceCheckpoint = 0;
+    lastCheckpointAt = now;
+    const onCheckpoint = checkpointer.onCheckpoint;
+    let signed: Promise<AuditCheckpoint | undefined>;
+    try {
+      signed = checkpointer.sign({ seq: seq - 1, hash: lastHash, timestamp: isoTime(now) });
+    } catch {
+      sinkErrors++;
+      return Promise.resolve(undefined);
+    }
+    const settled = signed.then(
+      (checkpoint) => {
+        pending.delete(done);
+        if (!checkpoint) return undefined;
+        // A checkpoint is a record of the log beside the events (type audit_checkpoint).
+        writeToSinks(checkpoint as unknown as SecurityEvent);
+        try {
+          const r = onCheckpoint?.(checkpoint);
+          if (r instanceof Promise) r.catch(onSinkError);
+        } catch {
+          sinkErrors++;
+        }
+        return checkpoint;
+      },
+      () => {
+        pending.delete(done);
+        sinkErrors++;
+        return undefined;
+      },
+    );
+    const done: Promise<void> = settled.then(() => undefined);
+    pending.add(done);
+    return settled;
+  }
+
+  function write(event: SecurityEvent, now: number): SecurityEvent {
     let out = event;
     if (chained) {
       // One literal with the keys in sorted order: the JSON text is already canonical
@@ -413,6 +516,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       // fixed-shape object is cheap to build and to copy.
       const linked = {
         app: event.app,
+        chain: chainKey ? AUDIT_CHAIN_KEYED : undefined,
         client: event.client,
         code: event.code,
         details: toCanonical(event.details) as SecurityEvent['details'],
@@ -429,19 +533,23 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         timestamp: event.timestamp,
         type: event.type,
       };
-      const h = hashHex('sha256', JSON.stringify(linked));
+      const text = JSON.stringify(linked);
+      const h = chainKey ? encodeHex(chainKey.sign(text)) : hashHex('sha256', text);
       out = { ...linked, hash: h };
       prev = h;
       lastHash = h;
       seq++;
     }
     emitted++;
-    for (const sink of sinks) {
-      try {
-        const r = sink.write(out);
-        if (r instanceof Promise) r.catch(onSinkError);
-      } catch {
-        sinkErrors++;
+    writeToSinks(out);
+    if (checkpointer) {
+      sinceCheckpoint++;
+      lastCheckpointAt ??= now;
+      if (
+        sinceCheckpoint >= checkpointer.everyEvents ||
+        now - lastCheckpointAt >= checkpointer.everyMs
+      ) {
+        void issueCheckpoint(now);
       }
     }
     return out;
@@ -481,22 +589,26 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         : (result.details?.account ?? result.details?.subject);
     feed(mapping.type, outcome, account, client, now);
     if (!keep(mapping.type, mapping.level)) return;
-    write({
-      timestamp,
-      type: mapping.type,
-      level: mapping.level,
-      ...(app === undefined ? {} : { app }),
-      principal: principalId === undefined ? null : neutralizeLogText(principalId, 256),
-      client: clientOf(client?.ip),
-      requestId: request.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
-      method: neutralizeLogText(String(request.method), 16),
-      path: neutralizeLogText(pathOf(String(request.url)), 512),
-      outcome,
-      rule: neutralizeLogText(result.rule, 64),
-      code: neutralizeLogText(result.code, 64),
-      ...(result.status === undefined ? {} : { status: result.status }),
-      details: detailsOf(result.details),
-    });
+    write(
+      {
+        timestamp,
+        type: mapping.type,
+        level: mapping.level,
+        ...(app === undefined ? {} : { app }),
+        principal: principalId === undefined ? null : neutralizeLogText(principalId, 256),
+        client: clientOf(client?.ip),
+        requestId:
+          request.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
+        method: neutralizeLogText(String(request.method), 16),
+        path: neutralizeLogText(pathOf(String(request.url)), 512),
+        outcome,
+        rule: neutralizeLogText(result.rule, 64),
+        code: neutralizeLogText(result.code, 64),
+        ...(result.status === undefined ? {} : { status: result.status }),
+        details: detailsOf(result.details),
+      },
+      now,
+    );
   }
 
   const onDecision: DecisionListener = (decision, request) => {
@@ -550,20 +662,23 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         input.client !== undefined ? clientFromAddress(input.client) : clientOfRequest(request);
       feed(type, outcome, input.account ?? input.principal, client, now);
       if (!keep(type, level)) return undefined;
-      return write({
-        timestamp: isoTime(now),
-        type: neutralizeLogText(type, 64),
-        level,
-        ...(app === undefined ? {} : { app }),
-        principal: input.principal === undefined ? null : neutralizeLogText(input.principal, 256),
-        client: clientOf(client?.ip),
-        requestId:
-          request?.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
-        method: request ? neutralizeLogText(String(request.method), 16) : null,
-        path: request ? neutralizeLogText(pathOf(String(request.url)), 512) : null,
-        outcome,
-        details: detailsOf(input.details),
-      });
+      return write(
+        {
+          timestamp: isoTime(now),
+          type: neutralizeLogText(type, 64),
+          level,
+          ...(app === undefined ? {} : { app }),
+          principal: input.principal === undefined ? null : neutralizeLogText(input.principal, 256),
+          client: clientOf(client?.ip),
+          requestId:
+            request?.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
+          method: request ? neutralizeLogText(String(request.method), 16) : null,
+          path: request ? neutralizeLogText(pathOf(String(request.url)), 512) : null,
+          outcome,
+          details: detailsOf(input.details),
+        },
+        now,
+      );
     } catch {
       return undefined;
     }
@@ -584,6 +699,14 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
     get lastHash() {
       return lastHash;
+    },
+    checkpoint() {
+      if (!checkpointer || sinceCheckpoint === 0) return Promise.resolve(undefined);
+      try {
+        return issueCheckpoint(clock());
+      } catch {
+        return Promise.resolve(undefined);
+      }
     },
     get stats() {
       return { emitted, sampledOut, sinkErrors };

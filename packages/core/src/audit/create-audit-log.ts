@@ -437,13 +437,21 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     if (typeof account === 'string' && account !== '') keys.push(`account:${account}`);
     if (client) keys.push(`ip:${client.key}`);
     for (const key of keys) {
+      // A failure that crossed the threshold is reported now, not on the client's next
+      // request (when the shield refuses it).
+      const onStatus = (status: unknown) => {
+        if (isFailure && (status as { started?: unknown } | undefined)?.started === true) {
+          banStarted(key, status as { until?: unknown; level?: unknown }, client, now);
+        }
+      };
       try {
         const r = isFailure ? tracker.recordFailure(key, now) : tracker.recordSuccess?.(key, now);
         if (r instanceof Promise) {
           // Not awaited on the request path; flush() waits for these.
           const settled: Promise<void> = r.then(
-            (): void => {
+            (status): void => {
               pending.delete(settled);
+              onStatus(status);
             },
             (): void => {
               pending.delete(settled);
@@ -451,16 +459,56 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             },
           );
           pending.add(settled);
-        }
+        } else onStatus(r);
       } catch {
         sinkErrors++;
       }
     }
   }
 
+  /** The `authn_login_lock` event of a ban that just started (account or client). */
+  function banStarted(
+    key: string,
+    status: { until?: unknown; level?: unknown },
+    client: ClientInfo | undefined,
+    now: number,
+  ) {
+    try {
+      const type = 'authn_login_lock';
+      const level = DEFAULT_LEVELS[type]!;
+      if (!keep(type, level)) return;
+      const isAccount = key.startsWith('account:');
+      const until = typeof status.until === 'number' ? status.until : Number.NaN;
+      write(
+        {
+          timestamp: isoTime(now),
+          type,
+          level,
+          ...(app === undefined ? {} : { app }),
+          principal: null,
+          client: isAccount ? null : clientOf(client?.ip),
+          requestId: null,
+          method: null,
+          path: null,
+          outcome: 'deny',
+          details: detailsOf({
+            scope: isAccount ? 'account' : 'client',
+            ...(isAccount ? { account: key.slice('account:'.length) } : {}),
+            until: Number.isFinite(until) ? new Date(until).toISOString() : null,
+            banLevel: typeof status.level === 'number' ? status.level : null,
+          }),
+        },
+        now,
+      );
+    } catch {
+      // Logging must never change the outcome.
+    }
+  }
+
   // Checkpoints: events chained since the last one, and when it was taken.
   let sinceCheckpoint = 0;
   let lastCheckpointAt: number | undefined;
+  let previousCheckpoint: Promise<void> = Promise.resolve();
   function writeToSinks(record: SecurityEvent) {
     for (const sink of sinks) {
       try {
@@ -476,13 +524,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     sinceCheckpoint = 0;
     lastCheckpointAt = now;
     const onCheckpoint = checkpointer.onCheckpoint;
-    let signed: Promise<AuditCheckpoint | undefined>;
-    try {
-      signed = checkpointer.sign({ seq: seq - 1, hash: lastHash, timestamp: isoTime(now) });
-    } catch {
-      sinkErrors++;
-      return Promise.resolve(undefined);
-    }
+    const head = { seq: seq - 1, hash: lastHash, timestamp: isoTime(now) };
+    // Signed one after another, so checkpoints reach the sinks in chain order.
+    const signed = previousCheckpoint.then(() => checkpointer.sign(head));
     const settled = signed.then(
       (checkpoint) => {
         pending.delete(done);
@@ -505,6 +549,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     );
     const done: Promise<void> = settled.then(() => undefined);
     pending.add(done);
+    previousCheckpoint = done;
     return settled;
   }
 

@@ -1,5 +1,4 @@
 import { hashHex } from '#hash';
-import { encodeHex } from '../internal/bytes.js';
 import { formatIp, groupIp, parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
 import { createRedactor, type Redactor } from '../redact/redact.js';
@@ -579,7 +578,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         type: event.type,
       };
       const text = JSON.stringify(linked);
-      const h = chainKey ? encodeHex(chainKey.sign(text)) : hashHex('sha256', text);
+      // Keyed: HMAC-SHA-256 of the text's SHA-256 (two compressions from the prepared pad
+      // states on top of the unkeyed cost; forging needs the key or a SHA-256 collision).
+      const h = chainKey ? chainKey(hashHex('sha256', text)) : hashHex('sha256', text);
       out = { ...linked, hash: h };
       prev = h;
       lastHash = h;

@@ -1,7 +1,6 @@
-import { hashHex, importHmacKey } from '#hash';
-import { encodeHex } from '../internal/bytes.js';
+import { hashHex } from '#hash';
 import { timingSafeEqualString } from '../internal/constant-time.js';
-import type { HmacKey } from '../internal/hash-types.js';
+import { prepareDigestHmac } from '../internal/hmac-digest.js';
 import type { SecurityEvent } from './types.js';
 
 /**
@@ -13,14 +12,17 @@ export const AUDIT_CHAIN_KEYED = 'hmac-sha256' as const;
 /** Shortest key accepted for a keyed chain. */
 export const AUDIT_CHAIN_KEY_MIN_BYTES = 32;
 
+/** A keyed chain's MAC, prepared: hex HMAC-SHA-256 of a SHA-256 digest (given in hex). */
+export type AuditChainMac = (digestHex: string) => string;
+
 /** Prepares the HMAC key of a keyed chain; throws a fix-it message on a bad key. */
-export function importAuditChainKey(key: unknown, where: string): HmacKey {
+export function importAuditChainKey(key: unknown, where: string): AuditChainMac {
   if (!(key instanceof Uint8Array) || key.length < AUDIT_CHAIN_KEY_MIN_BYTES) {
     throw new TypeError(
       `${where}: the chain key must be a Uint8Array of at least ${AUDIT_CHAIN_KEY_MIN_BYTES} random bytes (crypto.getRandomValues(new Uint8Array(32))), kept where the log cannot be written from.`,
     );
   }
-  return importHmacKey('sha256', key);
+  return prepareDigestHmac(key);
 }
 
 /** `prev` of the first event of a chain: 64 zeros. */
@@ -89,8 +91,8 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Hex SHA-256 of an event: the canonical JSON of every field except `hash` (so `prev`
- * and `seq` are covered, which is what links the chain). With a prepared key (keyed
- * chain, at least 32 bytes), the hex HMAC-SHA-256 of the same text.
+ * and `seq` are covered, which is what links the chain). With a key (keyed chain, at
+ * least 32 bytes), the hex HMAC-SHA-256 under the key of that text's SHA-256 digest.
  *
  * @example
  * ```ts
@@ -104,10 +106,10 @@ export function hashAuditEvent(event: SecurityEvent, key?: Uint8Array): string {
   );
 }
 
-function hashEvent(event: SecurityEvent, key: HmacKey | undefined): string {
+function hashEvent(event: SecurityEvent, key: AuditChainMac | undefined): string {
   const { hash: _ignored, ...rest } = event;
   const text = canonicalJson(rest);
-  return key ? encodeHex(key.sign(text)) : hashHex('sha256', text);
+  return key ? key(hashHex('sha256', text)) : hashHex('sha256', text);
 }
 
 /**
@@ -197,7 +199,7 @@ export function verifyAuditChain(
   let prev = options.startAfter ?? AUDIT_CHAIN_GENESIS;
   let expectedSeq: number | undefined =
     options.startSeq ?? (options.startAfter === undefined ? 0 : undefined);
-  let key: HmacKey | undefined;
+  let key: AuditChainMac | undefined;
   if (options.key !== undefined) {
     try {
       key = importAuditChainKey(options.key, 'verifyAuditChain');

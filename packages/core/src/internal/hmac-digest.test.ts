@@ -28,3 +28,11 @@ describe('prepareDigestHmac', () => {
     expect(() => mac('zz'.repeat(32))).toThrow(TypeError);
   });
 });
+
+describe('prepareDigestHmac input', () => {
+  it('refuses a non-ASCII character that masks to a hex digit', () => {
+    const mac = prepareDigestHmac(new Uint8Array(32));
+    // U+00E1 & 127 is 'a': refused, not read as 'a'.
+    expect(() => mac(`${'0'.repeat(63)}\u00e1`)).toThrow(TypeError);
+  });
+});

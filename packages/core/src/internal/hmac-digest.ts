@@ -2,10 +2,11 @@
 // The audit chain MACs each event's SHA-256: HMAC(K, d) costs two SHA-256 compressions once
 // the ipad and opad blocks are compressed at key import, which in plain JavaScript is less
 // than one more call into a native hash (whose fixed cost dominates for a 32-byte input).
+// Int32Array throughout keeps every value a small integer for V8 (no heap numbers).
 // Checked against the #hash primitive's HMAC in hmac-digest.test.ts.
 import { hash } from '#hash';
 
-const K = /* @__PURE__ */ Uint32Array.from([
+const K = /* @__PURE__ */ Int32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -22,7 +23,7 @@ const IV = [
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
 /** One SHA-256 compression of the 16 words in `w` (extended in place) into `state`. */
-function compress(state: Uint32Array, w: Uint32Array): void {
+function compress(state: Int32Array, w: Int32Array): void {
   for (let t = 16; t < 64; t++) {
     const a = w[t - 15]!;
     const b = w[t - 2]!;
@@ -64,6 +65,17 @@ function compress(state: Uint32Array, w: Uint32Array): void {
   state[7] = (state[7]! + h) | 0;
 }
 
+// Value of each ASCII hex digit (lower or upper case); 16 marks any other character.
+const NIBBLE = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(128).fill(16);
+  for (let c = 0; c < 10; c++) t[48 + c] = c;
+  for (let c = 0; c < 6; c++) {
+    t[97 + c] = 10 + c;
+    t[65 + c] = 10 + c;
+  }
+  return t;
+})();
+
 // Two hex digits of each byte value: 32 concatenations per digest, not 64.
 const BYTE_HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) =>
   i.toString(16).padStart(2, '0'),
@@ -78,9 +90,9 @@ const BYTE_HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) =>
 export function prepareDigestHmac(key: Uint8Array): (digestHex: string) => string {
   const k = new Uint8Array(64);
   k.set(key.length > 64 ? hash('sha256', key) : key);
-  const inner = Uint32Array.from(IV);
-  const outer = Uint32Array.from(IV);
-  const w = new Uint32Array(64);
+  const inner = Int32Array.from(IV);
+  const outer = Int32Array.from(IV);
+  const w = new Int32Array(64);
   for (const [state, pad] of [
     [inner, 0x36],
     [outer, 0x5c],
@@ -95,18 +107,25 @@ export function prepareDigestHmac(key: Uint8Array): (digestHex: string) => strin
     }
     compress(state, w);
   }
-  const s = new Uint32Array(8);
+  const s = new Int32Array(8);
   return (digestHex) => {
     if (digestHex.length !== 64) {
       throw new TypeError('prepareDigestHmac: the digest must be 64 hex characters');
     }
     // Inner: ipad block done; this block is d, 0x80, zeros, length (64 + 32 bytes) in bits.
     s.set(inner);
+    let bad = 0;
     for (let i = 0; i < 8; i++) {
-      const word = Number.parseInt(digestHex.slice(8 * i, 8 * i + 8), 16);
-      if (Number.isNaN(word)) throw new TypeError('prepareDigestHmac: the digest must be hex');
+      let word = 0;
+      for (let j = 8 * i; j < 8 * i + 8; j++) {
+        const c = digestHex.charCodeAt(j);
+        const n = c < 128 ? NIBBLE[c]! : 16;
+        bad |= n;
+        word = (word << 4) | (n & 15);
+      }
       w[i] = word;
     }
+    if (bad & 16) throw new TypeError('prepareDigestHmac: the digest must be hex');
     w[8] = 0x80000000;
     for (let i = 9; i < 15; i++) w[i] = 0;
     w[15] = (64 + 32) * 8;

@@ -6,6 +6,7 @@ import type { AuditCheckpoint } from './audit-checkpoint.js';
 import { verifyAuditCheckpoints } from './audit-checkpoint.js';
 import { createAuditLog } from './create-audit-log.js';
 import { createJsonLinesSink } from './create-json-lines-sink.js';
+import { createPinoSink } from './create-pino-sink.js';
 import { parseAuditLine, parseAuditLog } from './parse-audit-log.js';
 import type { SecurityEvent } from './types.js';
 import { canonicalJson, verifyAuditChain } from './verify-audit-chain.js';
@@ -250,6 +251,28 @@ describe('signed checkpoints', () => {
       keys: verifier,
     });
     expect(!malformed.ok && malformed.error.code).toBe('AUDIT_CHECKPOINT_MALFORMED');
+  });
+
+  it('a pino sink logs checkpoints too (they carry no level)', async () => {
+    const { signer } = await ed25519();
+    const lines: [string, unknown][] = [];
+    const logger = {
+      info: (o: unknown) => lines.push(['info', o]),
+      warn: (o: unknown) => lines.push(['warn', o]),
+      error: (o: unknown) => lines.push(['error', o]),
+    };
+    const audit = createAuditLog({
+      sink: createPinoSink(logger),
+      clock: () => 0,
+      chain: { key: KEY, checkpoints: { key: signer, everyEvents: 1 } },
+    });
+    audit.record('authn_login_fail');
+    await audit.flush();
+    expect(audit.stats.sinkErrors).toBe(0);
+    expect(lines.map(([level, o]) => [level, (o as { type: string }).type])).toEqual([
+      ['warn', 'authn_login_fail'],
+      ['info', 'audit_checkpoint'],
+    ]);
   });
 
   it('refuses a checkpoint key that cannot sign Ed25519', async () => {

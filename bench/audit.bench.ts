@@ -104,6 +104,11 @@ const auditChain = createAuditLog({
   app: 'bench',
   chain: true,
 });
+const auditKeyedChain = createAuditLog({
+  sink: createJsonLinesSink(sinkStream),
+  app: 'bench',
+  chain: { key: crypto.getRandomValues(new Uint8Array(32)) },
+});
 
 /** CPU time per op (process.cpuUsage, this process only), alternating rounds, ratio of medians. */
 async function cpuRatio(
@@ -157,6 +162,10 @@ for (const [label, decision] of [
       {
         name: 'jaf-sec audit -> JSON lines, redacted, hash chain',
         fn: () => auditChain.onDecision(decision, request),
+      },
+      {
+        name: 'jaf-sec audit -> JSON lines, redacted, keyed chain (HMAC)',
+        fn: () => auditKeyedChain.onDecision(decision, request),
       },
     ],
     { rounds: 41, targetMs: 15 },

@@ -1,8 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type SecurityEvent, verifyAuditChain } from '@jaf-sec/core/audit';
+import {
+  type AuditCheckpoint,
+  isAuditCheckpoint,
+  parseAuditLog,
+  verifyAuditChain,
+  verifyAuditCheckpoints,
+} from '@jaf-sec/core/audit';
 import { decodeConfigSecret, loadSecurityConfig } from '@jaf-sec/core/config';
 import { createApiKeyHasher, generateApiKey } from '@jaf-sec/core/keys';
+import { createSignatureKey, type SignatureKey } from '@jaf-sec/core/signing';
 import { GRADES, gradeSecurityHeaders, type HeaderGrade } from './grade-headers.js';
 import { parseDotenv } from './parse-dotenv.js';
 
@@ -45,6 +52,11 @@ Commands:
       --json                   Machine-readable output
   verify-audit <file>          Check a hash-chained audit log (JSON lines) for edits and gaps
       --last-hash <hex>        The last hash kept elsewhere, to detect removal at the end
+      --key-env <NAME>         Variable holding the keyed chain's key (hex:, base64url: ...)
+      --public-key <key>       Ed25519 public key (32 bytes, hex: or base64url:) of checkpoints
+      --keyid <id>             Key id of --public-key (default: any id the checkpoints name)
+      --anchor <file>          Checkpoints kept elsewhere (JSON lines), checked too
+      --require-checkpoint     Fail when no signed checkpoint verifies
 
 Exit codes: 0 ok, 1 check failed, 2 bad usage or input, 3 network error.
 `;
@@ -296,45 +308,136 @@ async function auditHeaders(args: string[], io: CliIo): Promise<number> {
   return passed ? EXIT.OK : EXIT.CHECK_FAILED;
 }
 
-async function verifyAudit(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { 'last-hash': { type: 'string' } });
-  if (positionals.length !== 1)
-    throw new UsageError(
-      'verify-audit: give exactly one file, e.g. jaf-sec verify-audit security.log',
-    );
-  const file = positionals[0]!;
-  let text: string;
+async function readOrUsage(io: CliIo, file: string): Promise<string> {
   try {
-    text = await io.readFile(file);
+    return await io.readFile(file);
   } catch (error) {
     throw new UsageError(
       `verify-audit: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  const events: SecurityEvent[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
+}
+
+async function verifyAudit(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    'last-hash': { type: 'string' },
+    'key-env': { type: 'string' },
+    'public-key': { type: 'string' },
+    keyid: { type: 'string' },
+    anchor: { type: 'string' },
+    'require-checkpoint': { type: 'boolean' },
+  });
+  if (positionals.length !== 1)
+    throw new UsageError(
+      'verify-audit: give exactly one file, e.g. jaf-sec verify-audit security.log',
+    );
+  const file = positionals[0]!;
+  // The chain key comes from the environment, never the command line (shell history, ps).
+  let key: Uint8Array | undefined;
+  const keyEnv = values['key-env'] as string | undefined;
+  if (keyEnv !== undefined) {
+    const raw = io.env[keyEnv];
+    if (raw === undefined || raw === '') {
+      throw new UsageError(`verify-audit: --key-env ${keyEnv}: the variable is not set.`);
+    }
+    const decoded = decodeConfigSecret(raw);
+    if (!decoded.ok || decoded.value.bytes.length < 32) {
+      throw new UsageError(
+        `verify-audit: --key-env ${keyEnv}: not a key of at least 32 bytes (hex:… or base64url:…).`,
+      );
+    }
+    key = decoded.value.bytes;
+  }
+  let publicKey: Uint8Array | undefined;
+  const publicKeyText = values['public-key'] as string | undefined;
+  if (publicKeyText !== undefined) {
+    const decoded = decodeConfigSecret(publicKeyText);
+    if (!decoded.ok || decoded.value.bytes.length !== 32) {
+      throw new UsageError(
+        'verify-audit: --public-key is the 32-byte Ed25519 public key, hex:… or base64url:….',
+      );
+    }
+    publicKey = decoded.value.bytes;
+  }
+  const requireCheckpoint = values['require-checkpoint'] === true;
+  const anchorFile = values.anchor as string | undefined;
+  if ((requireCheckpoint || anchorFile !== undefined) && publicKey === undefined) {
+    throw new UsageError('verify-audit: --require-checkpoint and --anchor need --public-key.');
+  }
+  const text = await readOrUsage(io, file);
+  const parsed = parseAuditLog(text);
+  if (!parsed.ok) {
+    const { code, line, message } = parsed.error;
+    io.stderr(
+      code === 'AUDIT_LINE_INVALID_JSON'
+        ? `FAIL: ${file}:${line} is not JSON: the log was damaged or edited by hand.\n`
+        : `FAIL: ${code} at ${file}:${line}: ${message}\n`,
+    );
+    return EXIT.CHECK_FAILED;
+  }
+  const { events, eventLines, checkpoints, checkpointLines } = parsed.value;
+  const lastHash = values['last-hash'] as string | undefined;
+  const result = verifyAuditChain(events, {
+    ...(lastHash === undefined ? {} : { lastHash }),
+    ...(key === undefined ? {} : { key }),
+  });
+  if (!result.ok) {
+    const where = eventLines[result.error.index];
+    io.stderr(
+      `FAIL: ${result.error.code} at event ${result.error.index + 1} of ${events.length}${where === undefined ? '' : ` (${file}:${where})`}: ${result.error.message}\n`,
+    );
+    return EXIT.CHECK_FAILED;
+  }
+  let summary = `OK: ${result.value.count} events, chain intact${key ? ' (keyed)' : ''}; last hash ${result.value.lastHash}`;
+  if (publicKey !== undefined) {
+    const anchors: AuditCheckpoint[] = [];
+    if (anchorFile !== undefined) {
+      const anchorLog = parseAuditLog(await readOrUsage(io, anchorFile));
+      if (!anchorLog.ok) {
+        io.stderr(`FAIL: ${anchorLog.error.code} at ${anchorFile}:${anchorLog.error.line}\n`);
+        return EXIT.CHECK_FAILED;
+      }
+      anchors.push(...anchorLog.value.checkpoints);
+    }
+    const ids = new Set<string>();
+    const keyid = values.keyid as string | undefined;
+    if (keyid !== undefined) ids.add(keyid);
+    else {
+      for (const c of [...checkpoints, ...anchors]) {
+        if (isAuditCheckpoint(c) && typeof c.keyid === 'string') ids.add(c.keyid);
+      }
+    }
+    const keys: SignatureKey[] = [];
     try {
-      events.push(JSON.parse(line) as SecurityEvent);
-    } catch {
-      io.stderr(`FAIL: ${file}:${i + 1} is not JSON: the log was damaged or edited by hand.\n`);
+      for (const id of ids) {
+        keys.push(createSignatureKey({ keyid: id, algorithm: 'ed25519', publicKey }));
+      }
+    } catch (error) {
+      io.stderr(`FAIL: a checkpoint names an unusable key id: ${(error as Error).message}\n`);
       return EXIT.CHECK_FAILED;
     }
-  }
-  const lastHash = values['last-hash'] as string | undefined;
-  const result = verifyAuditChain(events, lastHash === undefined ? {} : { lastHash });
-  if (result.ok) {
-    io.stdout(
-      `OK: ${result.value.count} events, chain intact; last hash ${result.value.lastHash}\n`,
+    const checked = await verifyAuditCheckpoints(events, checkpoints, {
+      keys,
+      anchors,
+      requireCheckpoint,
+    });
+    if (!checked.ok) {
+      const { code, index, message } = checked.error;
+      const where =
+        index < checkpoints.length
+          ? `${file}:${checkpointLines[index]}`
+          : `${anchorFile} (anchor ${index - checkpoints.length + 1})`;
+      io.stderr(`FAIL: ${code} at ${where}: ${message}\n`);
+      return EXIT.CHECK_FAILED;
+    }
+    summary += `; ${checked.value.checkpoints} checkpoints verified${checked.value.lastSeq === undefined ? '' : ` (up to seq ${checked.value.lastSeq})`}`;
+  } else if (checkpoints.length > 0) {
+    io.stderr(
+      `note: ${checkpoints.length} checkpoints not verified; pass --public-key to check them.\n`,
     );
-    return EXIT.OK;
   }
-  io.stderr(
-    `FAIL: ${result.error.code} at event ${result.error.index + 1} of ${events.length}: ${result.error.message}\n`,
-  );
-  return EXIT.CHECK_FAILED;
+  io.stdout(`${summary}\n`);
+  return EXIT.OK;
 }
 
 /**

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createAuditLog, createJsonLinesSink } from '@jaf-sec/core/audit';
 import { decodeConfigSecret } from '@jaf-sec/core/config';
 import { hashApiKey, parseApiKey } from '@jaf-sec/core/keys';
+import { createSignatureKey } from '@jaf-sec/core/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -323,5 +324,92 @@ describe('jaf-sec verify-audit', () => {
   it('exits 2 without a readable file', async () => {
     expect((await run(['verify-audit'])).code).toBe(2);
     expect((await run(['verify-audit', join(dir, 'missing.log')])).stderr).toMatch(/ENOENT/);
+  });
+
+  it('refuses a line with a duplicated member placed first, though its hash matches', async () => {
+    const dup = await writeLog('dup.log', (l) =>
+      l.map((x, i) => (i === 2 ? `{"principal":"admin",${x.slice(1)}` : x)),
+    );
+    const r = await run(['verify-audit', dup.file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`FAIL: AUDIT_LINE_DUPLICATE_KEY at ${dup.file}:3`);
+  });
+
+  it('checks a keyed chain with the key from the environment, and signed checkpoints', async () => {
+    const key = new Uint8Array(32).fill(7);
+    const pair = (await crypto.subtle.generateKey('Ed25519', true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+    const signer = createSignatureKey({
+      keyid: 'audit-1',
+      algorithm: 'ed25519',
+      privateKey: pair.privateKey,
+    });
+    let text = '';
+    const anchors: string[] = [];
+    const audit = createAuditLog({
+      sink: createJsonLinesSink({ write: (s: string) => (text += s) }),
+      clock: () => Date.UTC(2026, 0, 1),
+      chain: {
+        key,
+        checkpoints: {
+          key: signer,
+          everyEvents: 2,
+          onCheckpoint: (c) => anchors.push(JSON.stringify(c)),
+        },
+      },
+    });
+    for (let i = 0; i < 5; i++) audit.record('authn_login_fail', { principal: `u${i}` });
+    await audit.flush();
+    const file = join(dir, 'keyed.log');
+    await writeFile(file, text);
+    const anchorFile = join(dir, 'anchors.log');
+    await writeFile(anchorFile, `${anchors.join('\n')}\n`);
+    const env = { AUDIT_KEY: `base64url:${Buffer.from(key).toString('base64url')}` };
+    const pub = `base64url:${Buffer.from(raw).toString('base64url')}`;
+    const ok = await run(
+      ['verify-audit', file, '--key-env', 'AUDIT_KEY', '--public-key', pub, '--anchor', anchorFile],
+      env,
+    );
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('OK: 5 events, chain intact (keyed)');
+    expect(ok.stdout).toContain('4 checkpoints verified (up to seq 3)');
+    // Without the key, a keyed log is not taken as verified.
+    const nokey = await run(['verify-audit', file]);
+    expect(nokey.code).toBe(1);
+    expect(nokey.stderr).toContain('AUDIT_KEY_MISSING');
+    // The tail and its checkpoints removed: the anchors kept elsewhere still see it.
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.includes('audit_checkpoint'));
+    const cut = join(dir, 'keyed-cut.log');
+    await writeFile(cut, `${lines.slice(0, 2).join('\n')}\n`);
+    const r = await run(
+      ['verify-audit', cut, '--key-env', 'AUDIT_KEY', '--public-key', pub, '--anchor', anchorFile],
+      env,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('FAIL: AUDIT_CHAIN_TRUNCATED');
+    expect(
+      (
+        await run(
+          [
+            'verify-audit',
+            cut,
+            '--key-env',
+            'AUDIT_KEY',
+            '--public-key',
+            pub,
+            '--require-checkpoint',
+          ],
+          env,
+        )
+      ).stderr,
+    ).toContain('AUDIT_CHECKPOINT_MISSING');
+    expect((await run(['verify-audit', file, '--key-env', 'NOPE'], env)).code).toBe(2);
   });
 });

@@ -39,7 +39,9 @@ else
 end
 if not (live and level > 0 and untilAt + levelTtl > now) then level = 0 end
 local newUntil = 0
+local started = 0
 if count >= threshold then
+  started = 1
   level = level + 1
   local length = math.min(maxBanMs, banMs * factor ^ (level - 1))
   newUntil = now + math.ceil(length)
@@ -50,7 +52,7 @@ end
 local expiresAt = ws + windowMs
 if level > 0 then expiresAt = math.max(expiresAt, newUntil + levelTtl) end
 redis.call('SET', KEYS[1], string.format('%.17g:%.17g:%.17g:%.17g:%.17g', count, ws, newUntil, level, expiresAt), 'PX', math.max(1, math.ceil(expiresAt - now)))
-if newUntil > now then return {1, newUntil, level, count} end
+if newUntil > now then return {1, newUntil, level, count, started} end
 return {0, 0, level, count}
 `;
 
@@ -93,12 +95,14 @@ export interface RedisBanStoreOptions {
 }
 
 const toStatus = (reply: unknown): BanStatus => {
-  const r = reply as [number, number, number, number];
+  const r = reply as [number, number, number, number, number?];
   return {
     banned: Number(r[0]) === 1,
     until: Number(r[1]),
     level: Number(r[2]),
     violations: Number(r[3]),
+    // The fifth element: this violation started the ban.
+    ...(Number(r[4]) === 1 ? { started: true } : {}),
   };
 };
 

@@ -55,18 +55,21 @@ describe.each(TARGETS)('stores on Redis (%s) with %s', (target, kind) => {
       const script: [string, number][] = [];
       for (let i = 0; i < 40; i++)
         script.push([i % 7 === 6 ? 'success' : 'failure', (i * 37_000) % 90_000]);
+      let started = 0;
       for (const [op, dt] of script) {
         now += dt;
         if (op === 'success') {
           await redis.recordSuccess('acct', now);
           await memory.recordSuccess('acct', now);
         } else {
-          expect(await redis.recordFailure('acct', now)).toEqual(
-            await memory.recordFailure('acct', now),
-          );
+          const status = await redis.recordFailure('acct', now);
+          // `started` too: set only by the failure that crossed the threshold.
+          expect(status).toEqual(await memory.recordFailure('acct', now));
+          if (status.started) started++;
         }
         expect(await redis.status('acct', now)).toEqual(await memory.status('acct', now));
       }
+      expect(started).toBeGreaterThan(1);
       await redis.unban('acct');
       expect(await redis.isBanned('acct', now)).toBe(false);
     });

@@ -1,7 +1,13 @@
 import { hashHex } from '#hash';
 import { formatIp, groupIp, parseIpLoose, unmapIpv4 } from '../internal/ip.js';
 import type { Decision, RuleResult, SecurityRequest } from '../protect/types.js';
+import { createRedactor, type Redactor } from '../redact/redact.js';
 import { createObjectRedactor } from '../redact/redact-object.js';
+import {
+  type AuditCheckpoint,
+  type AuditCheckpointOptions,
+  createCheckpointer,
+} from './audit-checkpoint.js';
 import {
   type AuditEventMapOverrides,
   createAuditEventResolver,
@@ -19,7 +25,12 @@ import type {
   SecurityEvent,
   SecurityEventType,
 } from './types.js';
-import { AUDIT_CHAIN_GENESIS, toCanonical } from './verify-audit-chain.js';
+import {
+  AUDIT_CHAIN_GENESIS,
+  AUDIT_CHAIN_KEYED,
+  importAuditChainKey,
+  toCanonical,
+} from './verify-audit-chain.js';
 
 /** Redacts event details before they are logged; must return a new value, not mutate. */
 export type AuditRedactor = (details: Readonly<Record<string, unknown>>) => unknown;
@@ -78,16 +89,35 @@ export interface AuditLogOptions {
   readonly minLevel?: AuditLevel | undefined;
   /**
    * Tamper evidence: each event carries `seq`, `prev` (the previous event's hash) and its
-   * own `hash`; check with `verifyAuditChain`. `{ startAfter, startSeq }` continues a chain
-   * kept from an earlier run.
+   * own `hash`; check with `verifyAuditChain`. `true` is the unkeyed chain (SHA-256: finds
+   * edits by anyone who cannot re-hash, i.e. accidents and careless intruders). An object
+   * can add `key` (a keyed chain: HMAC-SHA-256, so only the key holder can re-hash),
+   * `checkpoints` (Ed25519-signed heads, see {@link AuditCheckpointOptions}), and
+   * `{ startAfter, startSeq }` to continue a chain kept from an earlier run.
    */
-  readonly chain?: boolean | { readonly startAfter: string; readonly startSeq: number } | undefined;
+  readonly chain?: boolean | AuditChainOptions | undefined;
   /** Feeds authentication failures (per account and per client) to a ban manager. */
   readonly bruteForce?: AuditFailureTracker | undefined;
   /** Event types counted as authentication failures. Default: login fail, token invalid, token reuse. */
   readonly failureTypes?: readonly SecurityEventType[] | undefined;
   /** Bounds on copied details. Default depth 6, 50 keys, strings of 1,024 characters. */
   readonly limits?: Partial<LogValueLimits> | undefined;
+}
+
+/** The chain settings of {@link AuditLogOptions.chain}. */
+export interface AuditChainOptions {
+  /**
+   * HMAC key (at least 32 random bytes) for a keyed chain. Keep it out of reach of whoever
+   * can write the log (a secret store, not the log host's disk). Events carry
+   * `chain: 'hmac-sha256'`.
+   */
+  readonly key?: Uint8Array | undefined;
+  /** Signed checkpoints of the chain's head. */
+  readonly checkpoints?: AuditCheckpointOptions | undefined;
+  /** Hash of the last event of the chain being continued. */
+  readonly startAfter?: string | undefined;
+  /** `seq` of the next event of the chain being continued. */
+  readonly startSeq?: number | undefined;
 }
 
 /** What the application passes to {@link AuditLog.record}. */
@@ -125,7 +155,30 @@ export interface AuditLog {
   flush(): Promise<void>;
   /** Hash of the last chained event (keep it elsewhere to detect truncation). */
   readonly lastHash: string | undefined;
+  /**
+   * Signs a checkpoint of the chain's head now (on shutdown, or from the application's own
+   * timer), writes it to the sinks and hands it to `onCheckpoint`. Resolves to undefined
+   * when checkpoints are off, nothing new was chained, or signing failed (counted in
+   * `stats.sinkErrors`). Never rejects.
+   */
+  checkpoint(): Promise<AuditCheckpoint | undefined>;
   readonly stats: AuditLogStats;
+}
+
+/**
+ * Longest string handed whole to the redactor (work per string is bounded). A longer one
+ * is redacted by core's detectors over its first `REDACT_WINDOW` characters, and the last
+ * `REDACT_TAIL` characters of that result are dropped: a secret cut by the window's edge is
+ * not recognised, and every detector's match is shorter than the tail (PEM blocks, the
+ * longest, stop at 16,384), so the unrecognised rest of such a secret never reaches the log.
+ */
+const REDACT_WINDOW = 65_536;
+const REDACT_TAIL = 32_768;
+
+/** A string longer than the redaction window: redacted, then the window's edge dropped. */
+function redactLongText(redactor: Redactor, text: string): string {
+  const redacted = redactor.redact(text.slice(0, REDACT_WINDOW));
+  return `${redacted.slice(0, Math.max(0, redacted.length - REDACT_TAIL))}…[truncated]`;
 }
 
 const LEVEL_RANK: Record<AuditLevel, number> = { info: 0, warn: 1, critical: 2 };
@@ -236,7 +289,6 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       'createAuditLog: redact must be a function (details) => redactedDetails, or false.',
     );
   }
-  const redactIsDefault = options.redact === undefined;
   const redact: AuditRedactor | undefined =
     options.redact === false ? undefined : (options.redact ?? createObjectRedactor());
   const mode = options.clientAddress ?? 'full';
@@ -276,13 +328,29 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   };
   const app = options.app === undefined ? undefined : neutralizeLogText(options.app, 128);
   const chained = options.chain !== undefined && options.chain !== false;
-  let prev = typeof options.chain === 'object' ? options.chain.startAfter : AUDIT_CHAIN_GENESIS;
-  let seq = typeof options.chain === 'object' ? options.chain.startSeq : 0;
-  if (chained && (typeof prev !== 'string' || !Number.isInteger(seq) || seq < 0)) {
+  const chainOptions: AuditChainOptions =
+    typeof options.chain === 'object' && options.chain !== null ? options.chain : {};
+  let prev = chainOptions.startAfter ?? AUDIT_CHAIN_GENESIS;
+  let seq = chainOptions.startSeq ?? 0;
+  if (
+    chained &&
+    (typeof prev !== 'string' ||
+      !Number.isInteger(seq) ||
+      seq < 0 ||
+      (chainOptions.startAfter === undefined) !== (chainOptions.startSeq === undefined))
+  ) {
     throw new TypeError(
-      'createAuditLog: chain is true, or { startAfter: <last hash>, startSeq: <next seq> } to continue a chain.',
+      'createAuditLog: chain is true, or { key?, checkpoints?, startAfter: <last hash>, startSeq: <next seq> } (startAfter and startSeq together) to continue a chain.',
     );
   }
+  const chainKey =
+    chainOptions.key === undefined
+      ? undefined
+      : importAuditChainKey(chainOptions.key, 'createAuditLog');
+  const checkpointer =
+    chainOptions.checkpoints === undefined
+      ? undefined
+      : createCheckpointer(chainOptions.checkpoints, 'createAuditLog');
   let lastHash: string | undefined;
   const tracker = options.bruteForce;
   if (tracker !== undefined && typeof tracker.recordFailure !== 'function') {
@@ -323,22 +391,32 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
+  // Core's detectors, for strings longer than the redaction window (see redactLongText).
+  let longTextRedactor: Redactor | undefined;
+  const wholeText = (text: string): string => {
+    if (text.length <= REDACT_WINDOW) return text;
+    longTextRedactor ??= createRedactor();
+    return redactLongText(longTextRedactor, text);
+  };
+
   function detailsOf(
     details: Readonly<Record<string, unknown>> | undefined,
   ): Record<string, unknown> {
     if (details === undefined) return {};
-    // Copy first: bounded, bytes summarised (never printed), strings neutralised; the
-    // redactor then works on plain data. A custom redactor's output is copied again, so
-    // it cannot bring control characters back.
-    let value = toLogValue(details, limits);
+    let value: unknown;
     if (redact) {
+      // Redact first, then bound: a secret cut by the length bound is no longer recognised,
+      // and what is left of it would be written out. The first copy bounds depth and key
+      // count, summarises bytes and keeps strings whole (up to the redaction window); the
+      // copy after the redactor neutralises and cuts, so neither the default nor a custom
+      // redactor can bring control characters back or exceed the bounds.
       try {
-        value = redact(value as Record<string, unknown>);
+        value = redact(toLogValue(details, limits, 0, wholeText) as Record<string, unknown>);
       } catch {
         return { redaction: 'failed' };
       }
-      if (!redactIsDefault) value = toLogValue(value, limits);
-    }
+      value = toLogValue(value, limits);
+    } else value = toLogValue(details, limits);
     return value !== null && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : { value };
@@ -358,13 +436,21 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     if (typeof account === 'string' && account !== '') keys.push(`account:${account}`);
     if (client) keys.push(`ip:${client.key}`);
     for (const key of keys) {
+      // A failure that crossed the threshold is reported now, not on the client's next
+      // request (when the shield refuses it).
+      const onStatus = (status: unknown) => {
+        if (isFailure && (status as { started?: unknown } | undefined)?.started === true) {
+          banStarted(key, status as { until?: unknown; level?: unknown }, client, now);
+        }
+      };
       try {
         const r = isFailure ? tracker.recordFailure(key, now) : tracker.recordSuccess?.(key, now);
         if (r instanceof Promise) {
           // Not awaited on the request path; flush() waits for these.
           const settled: Promise<void> = r.then(
-            (): void => {
+            (status): void => {
               pending.delete(settled);
+              onStatus(status);
             },
             (): void => {
               pending.delete(settled);
@@ -372,14 +458,101 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
             },
           );
           pending.add(settled);
-        }
+        } else onStatus(r);
       } catch {
         sinkErrors++;
       }
     }
   }
 
-  function write(event: SecurityEvent): SecurityEvent {
+  /** The `authn_login_lock` event of a ban that just started (account or client). */
+  function banStarted(
+    key: string,
+    status: { until?: unknown; level?: unknown },
+    client: ClientInfo | undefined,
+    now: number,
+  ) {
+    try {
+      const type = 'authn_login_lock';
+      const level = DEFAULT_LEVELS[type]!;
+      if (!keep(type, level)) return;
+      const isAccount = key.startsWith('account:');
+      const until = typeof status.until === 'number' ? status.until : Number.NaN;
+      write(
+        {
+          timestamp: isoTime(now),
+          type,
+          level,
+          ...(app === undefined ? {} : { app }),
+          principal: null,
+          client: isAccount ? null : clientOf(client?.ip),
+          requestId: null,
+          method: null,
+          path: null,
+          outcome: 'deny',
+          details: detailsOf({
+            scope: isAccount ? 'account' : 'client',
+            ...(isAccount ? { account: key.slice('account:'.length) } : {}),
+            until: Number.isFinite(until) ? new Date(until).toISOString() : null,
+            banLevel: typeof status.level === 'number' ? status.level : null,
+          }),
+        },
+        now,
+      );
+    } catch {
+      // Logging must never change the outcome.
+    }
+  }
+
+  // Checkpoints: events chained since the last one, and when it was taken.
+  let sinceCheckpoint = 0;
+  let lastCheckpointAt: number | undefined;
+  let previousCheckpoint: Promise<void> = Promise.resolve();
+  function writeToSinks(record: SecurityEvent) {
+    for (const sink of sinks) {
+      try {
+        const r = sink.write(record);
+        if (r instanceof Promise) r.catch(onSinkError);
+      } catch {
+        sinkErrors++;
+      }
+    }
+  }
+  function issueCheckpoint(now: number): Promise<AuditCheckpoint | undefined> {
+    if (!checkpointer || lastHash === undefined) return Promise.resolve(undefined);
+    sinceCheckpoint = 0;
+    lastCheckpointAt = now;
+    const onCheckpoint = checkpointer.onCheckpoint;
+    const head = { seq: seq - 1, hash: lastHash, timestamp: isoTime(now) };
+    // Signed one after another, so checkpoints reach the sinks in chain order.
+    const signed = previousCheckpoint.then(() => checkpointer.sign(head));
+    const settled = signed.then(
+      (checkpoint) => {
+        pending.delete(done);
+        if (!checkpoint) return undefined;
+        // A checkpoint is a record of the log beside the events (type audit_checkpoint).
+        writeToSinks(checkpoint as unknown as SecurityEvent);
+        try {
+          const r = onCheckpoint?.(checkpoint);
+          if (r instanceof Promise) r.catch(onSinkError);
+        } catch {
+          sinkErrors++;
+        }
+        return checkpoint;
+      },
+      () => {
+        pending.delete(done);
+        sinkErrors++;
+        return undefined;
+      },
+    );
+    const done: Promise<void> = settled.then(() => undefined);
+    pending.add(done);
+    previousCheckpoint = done;
+    return settled;
+  }
+
+  function write(event: SecurityEvent, now: number): SecurityEvent {
     let out = event;
     if (chained) {
       // One literal with the keys in sorted order: the JSON text is already canonical
@@ -387,6 +560,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       // fixed-shape object is cheap to build and to copy.
       const linked = {
         app: event.app,
+        chain: chainKey ? AUDIT_CHAIN_KEYED : undefined,
         client: event.client,
         code: event.code,
         details: toCanonical(event.details) as SecurityEvent['details'],
@@ -403,19 +577,25 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         timestamp: event.timestamp,
         type: event.type,
       };
-      const h = hashHex('sha256', JSON.stringify(linked));
+      const text = JSON.stringify(linked);
+      // Keyed: HMAC-SHA-256 of the text's SHA-256 (two compressions from the prepared pad
+      // states on top of the unkeyed cost; forging needs the key or a SHA-256 collision).
+      const h = chainKey ? chainKey(hashHex('sha256', text)) : hashHex('sha256', text);
       out = { ...linked, hash: h };
       prev = h;
       lastHash = h;
       seq++;
     }
     emitted++;
-    for (const sink of sinks) {
-      try {
-        const r = sink.write(out);
-        if (r instanceof Promise) r.catch(onSinkError);
-      } catch {
-        sinkErrors++;
+    writeToSinks(out);
+    if (checkpointer) {
+      sinceCheckpoint++;
+      lastCheckpointAt ??= now;
+      if (
+        sinceCheckpoint >= checkpointer.everyEvents ||
+        now - lastCheckpointAt >= checkpointer.everyMs
+      ) {
+        void issueCheckpoint(now);
       }
     }
     return out;
@@ -455,22 +635,26 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         : (result.details?.account ?? result.details?.subject);
     feed(mapping.type, outcome, account, client, now);
     if (!keep(mapping.type, mapping.level)) return;
-    write({
-      timestamp,
-      type: mapping.type,
-      level: mapping.level,
-      ...(app === undefined ? {} : { app }),
-      principal: principalId === undefined ? null : neutralizeLogText(principalId, 256),
-      client: clientOf(client?.ip),
-      requestId: request.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
-      method: neutralizeLogText(String(request.method), 16),
-      path: neutralizeLogText(pathOf(String(request.url)), 512),
-      outcome,
-      rule: neutralizeLogText(result.rule, 64),
-      code: neutralizeLogText(result.code, 64),
-      ...(result.status === undefined ? {} : { status: result.status }),
-      details: detailsOf(result.details),
-    });
+    write(
+      {
+        timestamp,
+        type: mapping.type,
+        level: mapping.level,
+        ...(app === undefined ? {} : { app }),
+        principal: principalId === undefined ? null : neutralizeLogText(principalId, 256),
+        client: clientOf(client?.ip),
+        requestId:
+          request.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
+        method: neutralizeLogText(String(request.method), 16),
+        path: neutralizeLogText(pathOf(String(request.url)), 512),
+        outcome,
+        rule: neutralizeLogText(result.rule, 64),
+        code: neutralizeLogText(result.code, 64),
+        ...(result.status === undefined ? {} : { status: result.status }),
+        details: detailsOf(result.details),
+      },
+      now,
+    );
   }
 
   const onDecision: DecisionListener = (decision, request) => {
@@ -524,20 +708,23 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         input.client !== undefined ? clientFromAddress(input.client) : clientOfRequest(request);
       feed(type, outcome, input.account ?? input.principal, client, now);
       if (!keep(type, level)) return undefined;
-      return write({
-        timestamp: isoTime(now),
-        type: neutralizeLogText(type, 64),
-        level,
-        ...(app === undefined ? {} : { app }),
-        principal: input.principal === undefined ? null : neutralizeLogText(input.principal, 256),
-        client: clientOf(client?.ip),
-        requestId:
-          request?.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
-        method: request ? neutralizeLogText(String(request.method), 16) : null,
-        path: request ? neutralizeLogText(pathOf(String(request.url)), 512) : null,
-        outcome,
-        details: detailsOf(input.details),
-      });
+      return write(
+        {
+          timestamp: isoTime(now),
+          type: neutralizeLogText(type, 64),
+          level,
+          ...(app === undefined ? {} : { app }),
+          principal: input.principal === undefined ? null : neutralizeLogText(input.principal, 256),
+          client: clientOf(client?.ip),
+          requestId:
+            request?.requestId === undefined ? null : neutralizeLogText(request.requestId, 128),
+          method: request ? neutralizeLogText(String(request.method), 16) : null,
+          path: request ? neutralizeLogText(pathOf(String(request.url)), 512) : null,
+          outcome,
+          details: detailsOf(input.details),
+        },
+        now,
+      );
     } catch {
       return undefined;
     }
@@ -558,6 +745,14 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
     get lastHash() {
       return lastHash;
+    },
+    checkpoint() {
+      if (!checkpointer || sinceCheckpoint === 0) return Promise.resolve(undefined);
+      try {
+        return issueCheckpoint(clock());
+      } catch {
+        return Promise.resolve(undefined);
+      }
     },
     get stats() {
       return { emitted, sampledOut, sinkErrors };

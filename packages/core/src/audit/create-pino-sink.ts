@@ -50,7 +50,8 @@ export function createPinoSink(
   };
   return {
     write(event: SecurityEvent) {
-      return logger[levels[event.level]](event, message);
+      // Checkpoint records (type audit_checkpoint) carry no level: logged as info.
+      return logger[levels[event.level] ?? 'info'](event, message);
     },
   };
 }

@@ -1,4 +1,17 @@
 export type {
+  AuditCheckpoint,
+  AuditCheckpointErrorCode,
+  AuditCheckpointOptions,
+  AuditCheckpointResult,
+  VerifyAuditCheckpointsOptions,
+} from './audit-checkpoint.js';
+export {
+  AUDIT_CHECKPOINT_TYPE,
+  auditCheckpointBase,
+  isAuditCheckpoint,
+  verifyAuditCheckpoints,
+} from './audit-checkpoint.js';
+export type {
   AuditEventMap,
   AuditEventMapOverrides,
   AuditEventMapping,
@@ -11,6 +24,7 @@ export {
 } from './audit-event-map.js';
 export { createClientAddressPseudonymizer, truncateClientAddress } from './client-address.js';
 export type {
+  AuditChainOptions,
   AuditFailureTracker,
   AuditLog,
   AuditLogOptions,
@@ -31,6 +45,13 @@ export type { PinoLikeLogger, PinoSinkOptions } from './create-pino-sink.js';
 export { createPinoSink } from './create-pino-sink.js';
 export { neutralizeLogText } from './neutralize-log-text.js';
 export type {
+  AuditLineError,
+  AuditLineErrorCode,
+  ParseAuditLogOptions,
+  ParsedAuditLog,
+} from './parse-audit-log.js';
+export { parseAuditLine, parseAuditLog } from './parse-audit-log.js';
+export type {
   AuditLevel,
   AuditOutcome,
   AuditSink,
@@ -46,6 +67,13 @@ export type {
 } from './verify-audit-chain.js';
 export {
   AUDIT_CHAIN_GENESIS,
+  AUDIT_CHAIN_KEYED,
   hashAuditEvent,
   verifyAuditChain,
 } from './verify-audit-chain.js';
+export type {
+  AuditLogErrorCode,
+  AuditLogResult,
+  VerifyAuditLogOptions,
+} from './verify-audit-log.js';
+export { verifyAuditLog } from './verify-audit-log.js';

@@ -60,12 +60,18 @@ export interface LogValueLimits {
 /**
  * Copies a value into plain, log-safe JSON data: every string (keys too) neutralised,
  * depth, key count and string length bounded, functions and symbols dropped, bytes
- * summarised (never printed), cycles cut.
+ * summarised (never printed), cycles cut. `text`, when given, replaces the treatment of
+ * string values (the audit log's pre-redaction copy keeps them whole).
  */
-export function toLogValue(value: unknown, limits: LogValueLimits, depth = 0): unknown {
+export function toLogValue(
+  value: unknown,
+  limits: LogValueLimits,
+  depth = 0,
+  text?: (value: string) => string,
+): unknown {
   switch (typeof value) {
     case 'string':
-      return neutralizeLogText(value, limits.maxStringLength);
+      return text ? text(value) : neutralizeLogText(value, limits.maxStringLength);
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':
@@ -90,7 +96,7 @@ export function toLogValue(value: unknown, limits: LogValueLimits, depth = 0): u
     const out: unknown[] = [];
     const n = Math.min(value.length, limits.maxKeys);
     for (let i = 0; i < n; i++) {
-      const v = toLogValue(value[i], limits, depth + 1);
+      const v = toLogValue(value[i], limits, depth + 1, text);
       out.push(v === undefined ? null : v);
     }
     if (value.length > n) out.push(`[${value.length - n} more]`);
@@ -103,7 +109,7 @@ export function toLogValue(value: unknown, limits: LogValueLimits, depth = 0): u
       out['…'] = '[more keys]';
       break;
     }
-    const v = toLogValue((value as Record<string, unknown>)[key], limits, depth + 1);
+    const v = toLogValue((value as Record<string, unknown>)[key], limits, depth + 1, text);
     // A `__proto__` key would set the copy's prototype instead of a property.
     if (v !== undefined) out[key === '__proto__' ? '[__proto__]' : neutralizeLogText(key, 128)] = v;
   }

@@ -65,6 +65,8 @@ export interface SecurityEvent {
   readonly status?: number | undefined;
   /** Redacted, neutralised details. */
   readonly details: Readonly<Record<string, unknown>>;
+  /** `hmac-sha256` in a keyed chain (`hash` is then an HMAC under the log's key). */
+  readonly chain?: 'hmac-sha256' | undefined;
   /** Position in the hash chain (only when `chain` is on). */
   readonly seq?: number | undefined;
   /** Hex SHA-256 of the previous event in the chain (only when `chain` is on). */

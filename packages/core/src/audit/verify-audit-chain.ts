@@ -1,5 +1,29 @@
 import { hashHex } from '#hash';
+import { timingSafeEqualString } from '../internal/constant-time.js';
+import { prepareDigestHmac } from '../internal/hmac-digest.js';
 import type { SecurityEvent } from './types.js';
+
+/**
+ * `chain` field of an event in a keyed chain: its `hash` is HMAC-SHA-256 under a key the
+ * log writer holds, not a plain SHA-256. Events without the field are the unkeyed format.
+ */
+export const AUDIT_CHAIN_KEYED = 'hmac-sha256' as const;
+
+/** Shortest key accepted for a keyed chain. */
+export const AUDIT_CHAIN_KEY_MIN_BYTES = 32;
+
+/** A keyed chain's MAC, prepared: hex HMAC-SHA-256 of a SHA-256 digest (given in hex). */
+export type AuditChainMac = (digestHex: string) => string;
+
+/** Prepares the HMAC key of a keyed chain; throws a fix-it message on a bad key. */
+export function importAuditChainKey(key: unknown, where: string): AuditChainMac {
+  if (!(key instanceof Uint8Array) || key.length < AUDIT_CHAIN_KEY_MIN_BYTES) {
+    throw new TypeError(
+      `${where}: the chain key must be a Uint8Array of at least ${AUDIT_CHAIN_KEY_MIN_BYTES} random bytes (crypto.getRandomValues(new Uint8Array(32))), kept where the log cannot be written from.`,
+    );
+  }
+  return prepareDigestHmac(key);
+}
 
 /** `prev` of the first event of a chain: 64 zeros. */
 export const AUDIT_CHAIN_GENESIS = '0'.repeat(64);
@@ -67,16 +91,25 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Hex SHA-256 of an event: the canonical JSON of every field except `hash` (so `prev`
- * and `seq` are covered, which is what links the chain).
+ * and `seq` are covered, which is what links the chain). With a key (keyed chain, at
+ * least 32 bytes), the hex HMAC-SHA-256 under the key of that text's SHA-256 digest.
  *
  * @example
  * ```ts
  * const h = hashAuditEvent(event); // 'e3b0c4…'
  * ```
  */
-export function hashAuditEvent(event: SecurityEvent): string {
+export function hashAuditEvent(event: SecurityEvent, key?: Uint8Array): string {
+  return hashEvent(
+    event,
+    key === undefined ? undefined : importAuditChainKey(key, 'hashAuditEvent'),
+  );
+}
+
+function hashEvent(event: SecurityEvent, key: AuditChainMac | undefined): string {
   const { hash: _ignored, ...rest } = event;
-  return hashHex('sha256', canonicalJson(rest));
+  const text = canonicalJson(rest);
+  return key ? key(hashHex('sha256', text)) : hashHex('sha256', text);
 }
 
 /**
@@ -86,8 +119,15 @@ export function hashAuditEvent(event: SecurityEvent): string {
  * - `AUDIT_CHAIN_BROKEN`: an event's `prev` is not the previous event's hash, or `seq`
  *   skips: an event was removed, inserted or reordered (or edited and re-hashed).
  * - `AUDIT_CHAIN_TRUNCATED`: the last hash is not the anchor the caller kept.
+ * - `AUDIT_EVENT_UNKEYED`: a key was given but an event is not in the keyed format (an
+ *   intruder rewrote the log as an unkeyed chain, which needs no key).
+ * - `AUDIT_KEY_MISSING`: an event is keyed and no key was given to check it.
+ * - `AUDIT_CHAIN_UNSUPPORTED`: an event names a chain format this version does not know.
  */
 export type AuditChainErrorCode =
+  | 'AUDIT_EVENT_UNKEYED'
+  | 'AUDIT_KEY_MISSING'
+  | 'AUDIT_CHAIN_UNSUPPORTED'
   | 'AUDIT_EVENT_UNCHAINED'
   | 'AUDIT_EVENT_ALTERED'
   | 'AUDIT_CHAIN_BROKEN'
@@ -120,6 +160,12 @@ export interface VerifyAuditChainOptions {
    * system). Without it, removing events from the end cannot be seen.
    */
   readonly lastHash?: string | undefined;
+  /**
+   * The keyed chain's key (the one given to `createAuditLog({ chain: { key } })`). When
+   * given, every event must be keyed; without it, a keyed event fails with
+   * `AUDIT_KEY_MISSING`.
+   */
+  readonly key?: Uint8Array | undefined;
 }
 
 const failChain = (
@@ -159,6 +205,18 @@ export function verifyAuditChain(
   let prev = options.startAfter ?? AUDIT_CHAIN_GENESIS;
   let expectedSeq: number | undefined =
     options.startSeq ?? (options.startAfter === undefined ? 0 : undefined);
+  let key: AuditChainMac | undefined;
+  if (options.key !== undefined) {
+    try {
+      key = importAuditChainKey(options.key, 'verifyAuditChain');
+    } catch {
+      return failChain(
+        'AUDIT_KEY_MISSING',
+        0,
+        `The chain key must be a Uint8Array of at least ${AUDIT_CHAIN_KEY_MIN_BYTES} bytes.`,
+      );
+    }
+  }
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
     if (
@@ -169,7 +227,30 @@ export function verifyAuditChain(
     ) {
       return failChain('AUDIT_EVENT_UNCHAINED', i, `Event ${i} carries no seq/prev/hash.`);
     }
-    if (hashAuditEvent(event) !== event.hash) {
+    const format = (event as { chain?: unknown }).chain;
+    if (format !== undefined && format !== AUDIT_CHAIN_KEYED) {
+      return failChain(
+        'AUDIT_CHAIN_UNSUPPORTED',
+        i,
+        `Event ${i} uses a chain format this version does not know.`,
+      );
+    }
+    if (key && format === undefined) {
+      return failChain(
+        'AUDIT_EVENT_UNKEYED',
+        i,
+        `Event ${i} is not keyed: the log was rewritten as an unkeyed chain, or the wrong log was given.`,
+      );
+    }
+    if (!key && format !== undefined) {
+      return failChain(
+        'AUDIT_KEY_MISSING',
+        i,
+        `Event ${i} is keyed: pass the chain key to check it.`,
+      );
+    }
+    const expected = hashEvent(event, key);
+    if (key ? !timingSafeEqualString(expected, event.hash) : expected !== event.hash) {
       return failChain(
         'AUDIT_EVENT_ALTERED',
         i,

@@ -1,9 +1,14 @@
 import {
-  type ConversationMessage,
-  decryptMessages,
-  encryptMessages,
-  type MessageErrorCode,
-} from './encrypt-messages.js';
+  CONVERSATION_SEAL_FIELD,
+  type ConversationErrorCode,
+  checkConversationSeal,
+  encryptConversationMessages,
+  messagePosition,
+  nextPosition,
+  openConversation as openStored,
+  sealConversation,
+} from './conversation-seal.js';
+import type { ConversationMessage } from './encrypt-messages.js';
 import type { Keyring } from './keyring.js';
 
 /** JAF's result shape (`{ success, data }` / `{ success, error }`), typed structurally. */
@@ -49,7 +54,7 @@ export interface EncryptedMemoryError {
   readonly _tag: 'MemoryStorageError';
   readonly provider: 'jaf-sec-encrypted';
   readonly operation: 'decrypt';
-  readonly code: MessageErrorCode;
+  readonly code: ConversationErrorCode;
   readonly message: string;
 }
 
@@ -58,6 +63,12 @@ export interface EncryptedMemoryProviderOptions {
   readonly keyring: Keyring;
   /** Roles to encrypt; default every role. */
   readonly roles?: readonly string[] | undefined;
+  /**
+   * Keep a seal (message count and last message, encrypted) in the conversation metadata
+   * (`jafsecSeal`), so dropping the last messages is detected. Needs a provider that keeps
+   * the metadata given to `storeMessages` and `appendMessages`. Default true.
+   */
+  readonly seal?: boolean | undefined;
 }
 
 interface CheckpointCriteria {
@@ -68,7 +79,7 @@ interface CheckpointCriteria {
   readonly match?: 'exact' | 'startsWith' | 'contains';
 }
 
-const failure = (code: MessageErrorCode, message: string): MemoryResult<never> => ({
+const failure = (code: ConversationErrorCode, message: string): MemoryResult<never> => ({
   success: false,
   error: {
     _tag: 'MemoryStorageError',
@@ -119,14 +130,35 @@ export function createEncryptedMemoryProvider<P extends MemoryProviderLike>(
     throw new TypeError('createEncryptedMemoryProvider: pass { keyring } from createKeyring()');
   }
   const { keyring, roles } = options;
+  const sealed = options.seal !== false;
+  const ownerOf = (metadata: object | undefined): string | undefined => {
+    const owner = (metadata as { userId?: unknown } | undefined)?.userId;
+    return typeof owner === 'string' ? owner : undefined;
+  };
+  const sealOf = (conversation: StoredConversation): unknown =>
+    (conversation.metadata as Record<string, unknown> | undefined)?.[CONVERSATION_SEAL_FIELD];
+  async function withSeal(
+    conversationId: string,
+    owner: string | undefined,
+    stored: readonly ConversationMessage[],
+    metadata: object | undefined,
+  ): Promise<object | undefined> {
+    if (!sealed) return metadata;
+    const seal = await sealConversation(stored, keyring, { conversationId, owner });
+    return { ...(metadata ?? {}), [CONVERSATION_SEAL_FIELD]: seal };
+  }
 
   async function openConversation(
     conversation: StoredConversation,
   ): Promise<MemoryResult<StoredConversation>> {
-    const opened = await decryptMessages(conversation.messages, keyring, {
-      conversationId: conversation.conversationId,
-      roles,
-    });
+    // The owner is bound into every message and the seal: a conversation reassigned to
+    // another user no longer opens.
+    const opened = await openStored(
+      conversation.messages,
+      sealed ? sealOf(conversation) : undefined,
+      keyring,
+      { conversationId: conversation.conversationId, owner: conversation.userId, roles },
+    );
     if (!opened.ok) return failure(opened.error.code, opened.error.message);
     return { success: true, data: { ...conversation, messages: opened.value } };
   }
@@ -141,19 +173,49 @@ export function createEncryptedMemoryProvider<P extends MemoryProviderLike>(
 
   const wrapped: MemoryProviderLike = {
     async storeMessages(conversationId, messages, metadata) {
-      const sealed = await encryptMessages(messages, keyring, { conversationId, roles });
-      return base.storeMessages(conversationId, sealed, metadata);
+      const owner = ownerOf(metadata);
+      const stored = await encryptConversationMessages(messages, keyring, {
+        conversationId,
+        owner,
+        roles,
+      });
+      return base.storeMessages(
+        conversationId,
+        stored,
+        await withSeal(conversationId, owner, stored, metadata),
+      );
     },
     getConversation,
     async appendMessages(conversationId, messages, metadata) {
       const existing = await base.getConversation(conversationId);
       if (!existing.success) return existing;
-      const sealed = await encryptMessages(messages, keyring, {
+      const before = existing.data?.messages ?? [];
+      const owner = existing.data ? existing.data.userId : ownerOf(metadata);
+      // A conversation cut short is refused, not sealed again as if it were whole.
+      // (A conversation of the earlier format has no seal yet; the append seals it.)
+      const legacy =
+        sealOf(existing.data ?? ({} as StoredConversation)) === undefined &&
+        before.every((m) => messagePosition(m) === undefined);
+      if (sealed && existing.data && before.length > 0 && !legacy) {
+        const checked = await checkConversationSeal(before, sealOf(existing.data), keyring, {
+          conversationId,
+          owner,
+        });
+        if (!checked.ok) return failure(checked.error.code, checked.error.message);
+      }
+      // Positions continue from the last stored one, not the array length, so a provider
+      // that trims old messages does not shift them.
+      const stored = await encryptConversationMessages(messages, keyring, {
         conversationId,
-        startIndex: existing.data?.messages.length ?? 0,
+        owner,
+        startPosition: nextPosition(before),
         roles,
       });
-      return base.appendMessages(conversationId, sealed, metadata);
+      return base.appendMessages(
+        conversationId,
+        stored,
+        await withSeal(conversationId, owner, [...before, ...stored], metadata),
+      );
     },
   };
   if (typeof base.findConversations === 'function') {
@@ -202,12 +264,12 @@ export function createEncryptedMemoryProvider<P extends MemoryProviderLike>(
           data: { restored: false, removedMessagesCount: 0, checkpointIndex: -1 },
         };
       }
-      const metadata = { ...(stored.data.metadata ?? {}), userId: stored.data.userId };
-      const saved = await base.storeMessages(
-        conversationId,
-        stored.data.messages.slice(0, index),
-        metadata,
-      );
+      const kept = stored.data.messages.slice(0, index);
+      const metadata = await withSeal(conversationId, stored.data.userId, kept, {
+        ...(stored.data.metadata ?? {}),
+        userId: stored.data.userId,
+      });
+      const saved = await base.storeMessages(conversationId, kept, metadata);
       if (!saved.success) return saved;
       return {
         success: true,

@@ -1,6 +1,19 @@
 // Encryption at rest: AES-256-GCM envelopes with a keyring, password-derived keys, HKDF
 // subkeys, Fernet interoperability with Python, and encrypted agent conversations.
 export {
+  CONVERSATION_SEAL_FIELD,
+  CONVERSATION_SEAL_PREFIX,
+  type ConversationBinding,
+  type ConversationErrorCode,
+  checkConversationSeal,
+  ENCRYPTED_MESSAGE_PREFIX_V2,
+  encryptConversationMessages,
+  messagePosition,
+  nextPosition,
+  openConversation,
+  sealConversation,
+} from './conversation-seal.js';
+export {
   decryptGuideMessages,
   type GuideMessageErrorCode,
 } from './decrypt-guide-messages.js';

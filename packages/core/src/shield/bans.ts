@@ -10,6 +10,11 @@ export interface BanStatus {
   readonly level: number;
   /** Violations counted in the current window (reset when a ban starts). */
   readonly violations: number;
+  /**
+   * True only in the answer to the violation that crossed the threshold and started this
+   * ban (so the ban is reported once, when it happens, not on the client's next request).
+   */
+  readonly started?: boolean | undefined;
 }
 
 /** The numbers a store needs to count a violation atomically. */
@@ -79,7 +84,8 @@ export function applyBanViolation(
   const windowStart = fresh ? now : live.windowStart;
   let level = live && live.level > 0 && live.until + policy.levelTtlMs > now ? live.level : 0;
   let until = 0;
-  if (count >= policy.threshold) {
+  const started = count >= policy.threshold;
+  if (started) {
     level += 1;
     const length = Math.min(policy.maxBanMs, policy.banMs * policy.factor ** (level - 1));
     until = now + Math.ceil(length);
@@ -93,7 +99,13 @@ export function applyBanViolation(
   );
   return {
     state: { count, windowStart, until, level, expiresAt },
-    status: { banned: until > now, until: until > now ? until : 0, level, violations: count },
+    status: {
+      banned: until > now,
+      until: until > now ? until : 0,
+      level,
+      violations: count,
+      ...(started ? { started: true } : {}),
+    },
   };
 }
 
@@ -173,6 +185,22 @@ export interface BanManagerOptions {
   /** Prepended to keys. Default `'ban:'`. */
   readonly prefix?: string | undefined;
   readonly clock?: (() => number) | undefined;
+  /**
+   * Called once when a failure crosses the threshold and a ban starts (with the key as
+   * given, without `prefix`), e.g. to write an audit event or alert. Errors are swallowed.
+   */
+  readonly onBan?: ((ban: BanStarted) => unknown) | undefined;
+}
+
+/** What {@link BanManagerOptions.onBan} receives. */
+export interface BanStarted {
+  readonly key: string;
+  /** End of the ban (ms since epoch). */
+  readonly until: number;
+  /** Escalation level of this ban (1 = first). */
+  readonly level: number;
+  /** When the threshold was crossed. */
+  readonly now: number;
 }
 
 /** A ban status, or the fail mode's answer when the store failed. */
@@ -237,6 +265,12 @@ export function createBanManager(options: BanManagerOptions = {}): BanManager {
   }
   const prefix = options.prefix ?? 'ban:';
   const clock = options.clock ?? Date.now;
+  const onBan = options.onBan;
+  if (onBan !== undefined && typeof onBan !== 'function') {
+    throw new TypeError(
+      'createBanManager: onBan must be a function ({ key, until, level }) => void.',
+    );
+  }
   const unavailable = (now: number): BanCheck => ({
     banned: failMode === 'closed',
     until: failMode === 'closed' ? now + 1000 : 0,
@@ -249,11 +283,21 @@ export function createBanManager(options: BanManagerOptions = {}): BanManager {
     policy,
     async recordFailure(key, given) {
       const now = callTime('recordFailure', given, clock);
+      let status: BanStatus;
       try {
-        return await store.recordViolation(prefix + key, policy, now);
+        status = await store.recordViolation(prefix + key, policy, now);
       } catch {
         return unavailable(now);
       }
+      if (status.started && onBan) {
+        try {
+          const r = onBan({ key, until: status.until, level: status.level, now });
+          if (r instanceof Promise) r.catch(() => {});
+        } catch {
+          // Reporting a ban never changes it.
+        }
+      }
+      return status;
     },
     async recordSuccess(key, given) {
       const now = callTime('recordSuccess', given, clock);

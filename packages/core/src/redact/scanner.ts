@@ -678,7 +678,15 @@ function isGroupedTail(s: Scan, run: Run, a: number, b: number, sep: string): bo
   const { gs, ge } = run;
   if (b === a) return false;
   const sepAt = (g: number): string => s.text.slice(ge[g]!, gs[g + 1]!);
-  if (a > 0 && ge[a - 1]! - gs[a - 1]! === 4 && sepAt(a - 1) === sep) return true;
+  // The group before belongs to this number only if it is joined the same way to its own
+  // neighbour ("4012-8888-8888-1881 4012 8888 8888 1881" is two cards).
+  if (
+    a > 0 &&
+    ge[a - 1]! - gs[a - 1]! === 4 &&
+    sepAt(a - 1) === sep &&
+    (a === 1 || sepAt(a - 2) === sep)
+  )
+    return true;
   return b < gs.length - 1 && ge[b + 1]! - gs[b + 1]! <= 4 && sepAt(b) === sep;
 }
 
@@ -1306,15 +1314,21 @@ function onDiscord(s: Scan, p: number): number {
  */
 function onKeyCue(s: Scan, p: number): number {
   const window = before(s, p, 32);
-  const provider: ApiKeyProvider | undefined = window.includes('azure')
-    ? 'azure-openai'
-    : window.includes('cohere') || window.endsWith('co_api_')
-      ? 'cohere'
-      : window.includes('mistral')
-        ? 'mistral'
-        : window.includes('pinecone')
-          ? 'pinecone'
-          : undefined;
+  // "api-key:" and "Ocp-Apim-Subscription-Key:" are Azure's (OpenAI, AI services) headers.
+  const azureHeader =
+    (window.endsWith('api-') || window.endsWith('subscription-')) &&
+    !isWordCode(code(s, p + 3)) &&
+    !isAlnumCode(code(s, p - (window.endsWith('api-') ? 5 : 14)));
+  const provider: ApiKeyProvider | undefined =
+    window.includes('azure') || azureHeader
+      ? 'azure-openai'
+      : window.includes('cohere') || window.endsWith('co_api_')
+        ? 'cohere'
+        : window.includes('mistral')
+          ? 'mistral'
+          : window.includes('pinecone')
+            ? 'pinecone'
+            : undefined;
   if (provider === undefined) return p + 1;
   s.lo = Math.max(0, p - 32);
   let i = p + 3;
@@ -1338,7 +1352,8 @@ function onKeyCue(s: Scan, p: number): number {
   } else if (provider === 'cohere') ok = len === 40 && hasMixedClasses(s.text, i, e);
   else if (provider === 'mistral') ok = len === 32 && hasMixedClasses(s.text, i, e);
   else ok = len === 36 && isUuid(s.text, i);
-  if (!ok) return e;
+  // Not this provider's shape: the value is scanned again for the formats with a prefix.
+  if (!ok) return i > p ? i : p + 1;
   emitKey(s, provider, i, e);
   return e;
 }

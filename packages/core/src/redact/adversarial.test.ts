@@ -57,6 +57,8 @@ const CASES: [string, string, number][] = [
   ['key cues: provider names before key', fill('azure_key='), 0],
   ['key cues: long values', `MISTRAL_API_KEY=${fill('a')}`, 0],
   ['telegram: bot ids', fill('12345678:AA'), 0],
+  ['connection strings: password keys', fill('Password='), 0],
+  ['connection strings: a value that never ends', `Server=x;Password=${fill('a')}`, 0],
   ['underscore providers: prefixes', fill('hf_aaaaaaaaaaaaaaaaaaaa '), 0],
   ['placeholders: long runs', fill('ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx '), 0],
   ['normalization: zero-width everywhere', fill('1\u200b'), 0],

@@ -143,3 +143,25 @@ describe('false alarms that are gone', () => {
     expect(redact(text)).toBe(text);
   });
 });
+
+describe('connection strings with passwords', () => {
+  it.each([
+    ['Server=db1;Database=orders;User Id=app;Password=S3cr3t!pass;', 'S3cr3t!pass'],
+    ['host=db.internal port=5432 dbname=app user=svc password=hunter22x', 'hunter22x'],
+    ['"Data Source=tcp:x.example.net;Initial Catalog=db;User ID=admin;Pwd=Qw3rty9!;"', 'Qw3rty9!'],
+    ['DATABASE_URL=postgres://app:Pa55w0rd@db.internal:5432/app', 'app:Pa55w0rd'],
+    ['mongodb+srv://ops:Zx81kPq0@cluster0.example.net/test', 'ops:Zx81kPq0'],
+  ])('%j', (text, value) => {
+    expect(found(text)).toEqual([['URL_CREDENTIALS', value]]);
+  });
+
+  it.each([
+    'Server=db;Password={password};',
+    'Server=db;User=a;Password=***;',
+    'Server=db;User=a;Password=<secret>;',
+    'reset your password=easy',
+    'Password=abc with no connection key',
+  ])('leaves templates and prose alone: %j', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+});

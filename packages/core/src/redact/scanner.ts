@@ -71,7 +71,7 @@ const TRIGGER_CLASS = /* @__PURE__ */ (() => {
   t[64] = 2;
   t[58] = 3;
   t[45] = 4;
-  for (const ch of 'egxrswASkKdMNO') t[ch.charCodeAt(0)] = 5;
+  for (const ch of 'egxrswASkKdMNOpP') t[ch.charCodeAt(0)] = 5;
   t[95] = 6;
   return t;
 })();
@@ -158,6 +158,13 @@ function findWordTrigger(text: string, i: number, c: number): string | undefined
     }
     case 100: // d
       return atWordStart && startsAt(text, i, 'dapi') ? 'dapi' : undefined;
+    case 112: // p
+    case 80: {
+      // P: "Password=" / "Pwd=" in a key-value connection string.
+      if (!atWordStart) return undefined;
+      const w = text.slice(i, i + 9).toLowerCase();
+      return w === 'password=' || w.startsWith('pwd=') ? 'password' : undefined;
+    }
     case 77: // M
     case 78: // N
     case 79: // O
@@ -375,9 +382,11 @@ export function scanText(
                           ? c1 === 101 || c1 === 69
                           : c === 100
                             ? c1 === 97
-                            : c === 77 || c === 78 || c === 79
-                              ? c1 === 68 || c1 === 84 || c1 === 106 || c1 === 122
-                              : true;
+                            : c === 112 || c === 80
+                              ? c1 === 97 || c1 === 65 || c1 === 119 || c1 === 87
+                              : c === 77 || c === 78 || c === 79
+                                ? c1 === 68 || c1 === 84 || c1 === 106 || c1 === 122
+                                : true;
       if (!plausible) {
         i++;
         continue;
@@ -1115,6 +1124,8 @@ function onWord(s: Scan, p: number, trigger: string): number {
       return onKeyCue(s, p);
     case 'dapi':
       return onDatabricks(s, p);
+    case 'password':
+      return onConnectionPassword(s, p);
     case 'discord':
       return onDiscord(s, p);
     default:
@@ -1371,6 +1382,52 @@ function isUuid(text: string, a: number): boolean {
     if (k === 8 || k === 13 || k === 18 || k === 23 ? c !== 45 : !isHexCode(c)) return false;
   }
   return true;
+}
+
+const CONNECTION_KEYS = [
+  'server=',
+  'host=',
+  'data source=',
+  'datasource=',
+  'user id=',
+  'userid=',
+  'uid=',
+  'user=',
+  'username=',
+  'database=',
+  'dbname=',
+  'initial catalog=',
+];
+
+/**
+ * The password of a key-value connection string (ADO.NET, ODBC, libpq):
+ * `Server=db;User Id=app;Password=s3cret;`, `host=db user=app password=s3cret`. Only when a
+ * connection key precedes it in the same string; the value up to `;`, a quote or whitespace.
+ */
+function onConnectionPassword(s: Scan, p: number): number {
+  const window = before(s, p, 48);
+  s.lo = Math.max(0, p - 48);
+  const prev = code(s, p - 1);
+  if (!(prev === 59 || prev === 32 || prev === 9 || prev === -1 || prev === 34 || prev === 39))
+    return p + 1;
+  if (!hasCue(window, CONNECTION_KEYS)) return p + 1;
+  const eq = s.text.indexOf('=', p);
+  const v = eq + 1;
+  let e = v;
+  while (e - v < USERINFO_MAX) {
+    const c = code(s, e);
+    if (c === -1 || c === 59 || c === 34 || c === 39 || c === 32 || c === 9 || c === 10 || c === 13)
+      break;
+    e++;
+  }
+  touch(s, e + 1);
+  if (e === v || e - v >= USERINFO_MAX) return v;
+  // "Password=;" or a template ("Password={password}", "Pwd=<secret>", "password=***").
+  const c0 = code(s, v);
+  if (c0 === 123 || c0 === 60 || c0 === 36 || c0 === 37 || isPlaceholder(s.text, v, e)) return e;
+  if (e - v < 16 && /^\*+$/.test(s.text.slice(v, e))) return e;
+  emit(s, 'URL_CREDENTIALS', v, e);
+  return e;
 }
 
 /** Provider keys whose prefix ends in `_`, found by the underscore trigger. */

@@ -51,6 +51,8 @@ const PIECES = [
   'glpat-Ab3Cd5Ef7Gh9Ij1Kl3Mn',
   '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',
   'dapi0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+  'Server=db;User Id=app;Password=S3cr3t!pass;',
+  'password=',
   'Firmware 3.17.1.151',
   'logo@2x.png',
   'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',

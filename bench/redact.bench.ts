@@ -174,8 +174,13 @@ interface Case {
 }
 const load = (p: string): Case[] =>
   (JSON.parse(readFileSync(new URL(p, import.meta.url), 'utf8')) as { cases: Case[] }).cases;
+const corpus2 = JSON.parse(
+  readFileSync(new URL('../packages/core/test-corpus/corpus2.json', import.meta.url), 'utf8'),
+) as { splits: Record<'dev' | 'heldout', { cases: Case[] }> };
 const corpora: [string, Case[]][] = [
   ['jaf-sec corpus', load('../packages/core/test-corpus/corpus.json')],
+  ['second corpus, dev split', corpus2.splits.dev.cases],
+  ['second corpus, held-out split (never tuned on)', corpus2.splits.heldout.cases],
   ['Presidio test values', load('../packages/core/test-corpus/presidio-peer.json')],
 ];
 const ARCJET_TYPE: Record<string, string> = {
@@ -271,6 +276,15 @@ for (const [corpusName, cases] of corpora) {
     );
   lines.push(
     `| micro (types each supports) | ${cell('jaf-sec', null)} | ${cell('@arcjet/redact', null)} | ${cell('guide regexes', null)} |`,
+  );
+  const clean = cases.filter((c) => c.entities.length === 0);
+  const flaggedBy = async (run: Detector) => {
+    let n = 0;
+    for (const c of clean) if ((await run(c.text)).length > 0) n++;
+    return `${n} / ${clean.length} (${((100 * n) / Math.max(1, clean.length)).toFixed(1)}%)`;
+  };
+  lines.push(
+    `| PII-free texts flagged | ${await flaggedBy(tools[0]![1])} | ${await flaggedBy(tools[1]![1])} | ${await flaggedBy(tools[2]![1])} |`,
   );
   note(`\n${lines.join('\n')}\n`);
 }

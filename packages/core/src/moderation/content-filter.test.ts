@@ -184,6 +184,22 @@ describe('output filter', () => {
     expect(await out.filterResponse(bin)).toBe(bin);
   });
 
+  it('redacts the provider keys an agent app holds (issue 15)', () => {
+    const openai =
+      'sk-proj-Xq9Lm2Rt7Vb4Nc8Kd1Zs5Wf3Hg6Jp0Ty2Ue4Io7PaT3BlbkFJQw8Er5Ty1Ui3Op6As9Df2Gh4';
+    const anthropic =
+      'sk-ant-api03-Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St1Uv3Wx5Yz7Ab9Cd1Ef3Gh5Ij7Kl9Mn1Op3QAA';
+    const google = 'AIzaSyB3k9Qw7Er5Ty1Ui3Op6As9Df2Gh4Jk7Lz';
+    const hf = 'hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh';
+    expect(out.filterText(`keys: ${openai} ${anthropic} ${google} ${hf}`)).toBe(
+      'keys: [API_KEY] [API_KEY] [API_KEY] [API_KEY]',
+    );
+    expect(piiDetector().check(`here: ${openai}`)).toEqual({
+      code: 'PII_DETECTED',
+      reason: 'Contains personal data or secrets (API_KEY).',
+    });
+  });
+
   it('redacts event streams as they flow', async () => {
     const res = new Response('data: ssn 536-22-\n\ndata: 1234 ok\n\n', {
       headers: { 'content-type': 'text/event-stream' },

@@ -1,9 +1,13 @@
 // Accuracy on labeled data: jaf-sec's own corpus (test-corpus/corpus.json, synthetic, with hard
-// negatives) and Presidio's recognizer test values as a peer suite. Prints precision, recall
-// and F1 per type; asserts the targets on the own corpus (micro-F1 >= 0.95, no type < 0.90).
+// negatives), a second corpus written independently of it (test-corpus/corpus2.json: a `dev`
+// split and a `heldout` split never used for tuning, per-family secret samples and random
+// blobs), and Presidio's recognizer test values as a peer suite. Prints precision, recall and
+// F1 per type; asserts the targets on each corpus separately: micro-F1 >= 0.98, every type
+// >= 0.95, at most 2% of PII-free texts flagged.
 // A prediction counts when its type and exact text match a labeled entity of the same case.
 import { describe, expect, it } from 'vitest';
 import corpus from '../../test-corpus/corpus.json';
+import corpus2 from '../../test-corpus/corpus2.json';
 import presidio from '../../test-corpus/presidio-peer.json';
 import { detect } from './detect.js';
 
@@ -21,7 +25,11 @@ function score(cases: readonly Case[]): {
   perType: Map<string, Counts>;
   micro: Counts;
   misses: string[];
+  negatives: number;
+  flagged: number;
 } {
+  let negatives = 0;
+  let flagged = 0;
   const perType = new Map<string, Counts>();
   const get = (t: string) => {
     let c = perType.get(t);
@@ -35,6 +43,10 @@ function score(cases: readonly Case[]): {
   for (const c of cases) {
     const expected = c.entities.map(([t, v]) => `${t}\u0000${v}`);
     const predicted = detect(c.text).map((e) => `${e.type}\u0000${e.value}`);
+    if (c.entities.length === 0) {
+      negatives++;
+      if (predicted.length > 0) flagged++;
+    }
     const left = [...expected];
     for (const p of predicted) {
       const k = left.indexOf(p);
@@ -57,7 +69,7 @@ function score(cases: readonly Case[]): {
     micro.fp += c.fp;
     micro.fn += c.fn;
   }
-  return { perType, micro, misses };
+  return { perType, micro, misses, negatives, flagged };
 }
 
 const prf = (c: Counts) => {
@@ -79,17 +91,61 @@ function report(title: string, s: ReturnType<typeof score>): string {
   return rows.join('\n');
 }
 
+/** The issue-15 targets, asserted on one corpus. */
+function expectTargets(s: ReturnType<typeof score>): void {
+  expect(prf(s.micro).f1).toBeGreaterThanOrEqual(0.98);
+  for (const [type, c] of s.perType)
+    expect({ type, f1: prf(c).f1 >= 0.95 }).toEqual({ type, f1: true });
+  expect(s.flagged / s.negatives).toBeLessThanOrEqual(0.02);
+}
+
+const flaggedLine = (s: ReturnType<typeof score>) =>
+  `PII-free texts flagged: ${s.flagged} / ${s.negatives} (${((100 * s.flagged) / s.negatives).toFixed(1)}%)`;
+
 describe('detection accuracy', () => {
-  it('meets the targets on the jaf-sec corpus (micro-F1 >= 0.95, every type >= 0.90)', () => {
+  it('meets the targets on the jaf-sec corpus', () => {
     const s = score(corpus.cases as Case[]);
     console.log(
       report(`jaf-sec corpus: ${corpus.cases.length} texts, ${corpus.entities} entities`, s),
     );
+    console.log(flaggedLine(s));
     if (s.misses.length) console.log(s.misses.slice(0, 40).join('\n'));
     expect(corpus.entities).toBeGreaterThanOrEqual(500);
-    expect(prf(s.micro).f1).toBeGreaterThanOrEqual(0.95);
-    for (const [type, c] of s.perType)
-      expect({ type, f1: prf(c).f1 >= 0.9 }).toEqual({ type, f1: true });
+    expectTargets(s);
+  });
+
+  it.each(['dev', 'heldout'] as const)(
+    'meets the targets on the second corpus (%s split)',
+    (split) => {
+      const { cases, entities } = corpus2.splits[split];
+      const s = score(cases as Case[]);
+      console.log(
+        report(`second corpus, ${split}: ${cases.length} texts, ${entities} entities`, s),
+      );
+      console.log(flaggedLine(s));
+      if (s.misses.length) console.log(s.misses.slice(0, 40).join('\n'));
+      expect(entities).toBeGreaterThanOrEqual(500);
+      expectTargets(s);
+    },
+  );
+
+  it('finds every secret family on real-format samples, and no secret in random blobs', () => {
+    const perFamily = new Map<string, [number, number]>();
+    for (const c of corpus2.families as { text: string; entities: string[][] }[]) {
+      const [type, value, family] = c.entities[0]!;
+      const hit = detect(c.text).some((e) => e.type === type && e.value === value);
+      const r = perFamily.get(family!) ?? [0, 0];
+      r[hit ? 0 : 1]++;
+      perFamily.set(family!, r);
+    }
+    const rows = [...perFamily].map(([f, [tp, fn]]) => `${f.padEnd(22)} ${tp}/${tp + fn}`);
+    console.log(`secret families (recall):\n${rows.join('\n')}`);
+    for (const [family, [tp, fn]] of perFamily)
+      expect({ family, recall: tp / (tp + fn) >= 0.95 }).toEqual({ family, recall: true });
+    const blobs = corpus2.blobs as Case[];
+    const flagged = blobs.filter((c) => detect(c.text).length > 0).length;
+    console.log(`random blobs flagged: ${flagged} / ${blobs.length}`);
+    expect(flagged / blobs.length).toBeLessThanOrEqual(0.01);
   });
 
   it('reports the Presidio peer suite', () => {
@@ -97,7 +153,7 @@ describe('detection accuracy', () => {
     console.log(report(`Presidio recognizer test values: ${presidio.cases.length} texts`, s));
     if (s.misses.length) console.log(s.misses.join('\n'));
     // Presidio's own expectations include weak matches jaf-sec refuses by design (a bare
-    // 9-digit SSN with no cue word); the bar here is lower than on the own corpus.
+    // 9-digit SSN with no cue word); the bar here is lower than on the own corpora.
     expect(prf(s.micro).f1).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -98,6 +98,14 @@ export function detectRaw(
   return out;
 }
 
+/** The public form of a found entity (with its provider, for an `API_KEY`). */
+export function toDetected(text: string, e: RawEntity): DetectedEntity {
+  const value = text.slice(e.start, e.end);
+  return e.provider === undefined
+    ? { type: e.type, start: e.start, end: e.end, value }
+    : { type: e.type, start: e.start, end: e.end, value, provider: e.provider };
+}
+
 /**
  * Finds personal data and secrets in `text`. Every candidate is confirmed by a validator
  * (Luhn and card network, SSA rules, IBAN mod-97, numbering plans, IP parsing, token
@@ -115,12 +123,7 @@ export function detectRaw(
  */
 export function detect(text: string, options?: DetectOptions): DetectedEntity[] {
   const raw = detectRaw(text, 0, computeTypeMask(options?.types), null);
-  return raw.map((e) => ({
-    type: e.type,
-    start: e.start,
-    end: e.end,
-    value: text.slice(e.start, e.end),
-  }));
+  return raw.map((e) => toDetected(text, e));
 }
 
 /**

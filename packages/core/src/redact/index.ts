@@ -33,4 +33,10 @@ export {
   type IncrementalRedactor,
   type RedactionStreamOptions,
 } from './stream.js';
-export { type DetectedEntity, type DetectOptions, PII_TYPES, type PiiType } from './types.js';
+export {
+  type ApiKeyProvider,
+  type DetectedEntity,
+  type DetectOptions,
+  PII_TYPES,
+  type PiiType,
+} from './types.js';

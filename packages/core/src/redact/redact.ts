@@ -1,6 +1,6 @@
 import { importHmacKey } from '#hash';
 import type { HmacKey } from '../internal/hash-types.js';
-import { computeTypeMask, detectRaw } from './detect.js';
+import { computeTypeMask, detectRaw, toDetected } from './detect.js';
 import type { RawEntity } from './scanner.js';
 import type { DetectedEntity, PiiType } from './types.js';
 
@@ -264,12 +264,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       return raw.length === 0 ? text : replaceRange(text, 0, text.length, raw);
     },
     detect(text) {
-      return detectRaw(text, 0, mask, null).map((e) => ({
-        type: e.type,
-        start: e.start,
-        end: e.end,
-        value: text.slice(e.start, e.end),
-      }));
+      return detectRaw(text, 0, mask, null).map((e) => toDetected(text, e));
     },
   };
   return redactor;

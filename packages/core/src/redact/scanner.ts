@@ -8,7 +8,7 @@
 import { decodeBase64Url, decodeUtf8 } from '../internal/bytes.js';
 import { encodeUint32Base62 } from '../keys/base62.js';
 import { crc32Ascii } from '../keys/crc32.js';
-import type { PiiType } from './types.js';
+import type { ApiKeyProvider, PiiType } from './types.js';
 import {
   findIbanLength,
   isBase62Code,
@@ -41,6 +41,7 @@ export const TYPE_BIT: Readonly<Record<PiiType, number>> = {
   PRIVATE_KEY: 4096,
   JAF_API_KEY: 8192,
   URL_CREDENTIALS: 16384,
+  API_KEY: 32768,
 };
 /** Every type's bit: derived, so a type added to {@link TYPE_BIT} is enabled by default. */
 export const ALL_TYPES_MASK: number = Object.values(TYPE_BIT).reduce((mask, bit) => mask | bit, 0);
@@ -62,7 +63,7 @@ const PEM_MAX = 16384;
 export const LOOKBEHIND_MAX = 64;
 
 // Trigger classes of ASCII characters: 1 digit, 2 `@`, 3 `:`, 4 `-` (PEM header), 5 the first
-// letter of a token prefix or cue word, 6 `_` (jaf-sec keys). Everything else is skipped with one
+// letter of a token prefix or cue word, 6 `_` (jaf-sec and provider keys with `_` in the prefix). Everything else is skipped with one
 // table lookup, which is what makes a clean line cheap.
 const TRIGGER_CLASS = /* @__PURE__ */ (() => {
   const t = new Uint8Array(128);
@@ -70,7 +71,7 @@ const TRIGGER_CLASS = /* @__PURE__ */ (() => {
   t[64] = 2;
   t[58] = 3;
   t[45] = 4;
-  for (const ch of 'egxrswAS') t[ch.charCodeAt(0)] = 5;
+  for (const ch of 'egxrswASkKdMNOpP') t[ch.charCodeAt(0)] = 5;
   t[95] = 6;
   return t;
 })();
@@ -95,7 +96,12 @@ function findWordTrigger(text: string, i: number, c: number): string | undefined
         (k === 112 || k === 111 || k === 117 || k === 115 || k === 114)
       )
         return text.slice(i, i + 4);
-      return startsAt(text, i, 'github_pat_') ? 'github_pat_' : undefined;
+      if (startsAt(text, i, 'github_pat_')) return 'github_pat_';
+      // GitLab: personal, deploy, runner, pipeline-trigger, feed and OAuth-app tokens.
+      if (text.charCodeAt(i + 1) === 108) {
+        for (const pre of GITLAB_PREFIXES) if (startsAt(text, i, pre)) return pre;
+      }
+      return undefined;
     }
     case 120: {
       // x
@@ -120,18 +126,50 @@ function findWordTrigger(text: string, i: number, c: number): string | undefined
         (startsAt(text, i + 3, 'live_') || startsAt(text, i + 3, 'test_'))
       )
         return text.slice(i, i + 8);
+      // OpenAI and Anthropic: "sk-..." (the dash, where Stripe has an underscore).
+      if (
+        c === 115 &&
+        atWordStart &&
+        text.charCodeAt(i + 1) === 107 &&
+        text.charCodeAt(i + 2) === 45
+      )
+        return 'sk-';
       return c === 115 && startsAt(text, i, 'secret') ? 'secret' : undefined;
     }
     case 119: // w
       return atWordStart && startsAt(text, i, 'whsec_') ? 'whsec_' : undefined;
     case 65: // A
+      if (atWordStart && startsAt(text, i, 'AIza')) return 'AIza';
       return atWordStart && (startsAt(text, i, 'AKIA') || startsAt(text, i, 'ASIA'))
         ? text.slice(i, i + 4)
         : undefined;
     case 83: // S
+      if (atWordStart && startsAt(text, i, 'SG.')) return 'SG.';
+      if (atWordStart && text.charCodeAt(i + 1) === 75 && isHexCode(text.charCodeAt(i + 2)))
+        return 'SK';
       return startsAt(text, i, 'Secret') || startsAt(text, i, 'SECRET')
         ? text.slice(i, i + 6)
         : undefined;
+    case 107: // k
+    case 75: {
+      // K: "..._API_KEY=", "api-key:", "ApiKey": a provider's name in the key name says whose.
+      const c2 = text.charCodeAt(i + 2);
+      return c2 === 121 || c2 === 89 ? 'key' : undefined;
+    }
+    case 100: // d
+      return atWordStart && startsAt(text, i, 'dapi') ? 'dapi' : undefined;
+    case 112: // p
+    case 80: {
+      // P: "Password=" / "Pwd=" in a key-value connection string.
+      if (!atWordStart) return undefined;
+      const w = text.slice(i, i + 9).toLowerCase();
+      return w === 'password=' || w.startsWith('pwd=') ? 'password' : undefined;
+    }
+    case 77: // M
+    case 78: // N
+    case 79: // O
+      // A Discord bot token starts with the base64 of the bot's numeric id.
+      return atWordStart ? 'discord' : undefined;
     default:
       return undefined;
   }
@@ -149,6 +187,7 @@ export interface RawEntity {
   type: PiiType;
   start: number;
   end: number;
+  provider?: ApiKeyProvider;
 }
 
 /** Scanner state for one text; `reach` is the furthest index the current handler read. */
@@ -182,6 +221,57 @@ const emit = (s: Scan, type: PiiType, start: number, end: number): void => {
   if (last !== undefined && start < last.end) return;
   s.out.push({ type, start, end });
 };
+
+const emitKey = (s: Scan, provider: ApiKeyProvider, start: number, end: number): void => {
+  if ((s.mask & TYPE_BIT.API_KEY) === 0) return;
+  const last = s.out[s.out.length - 1];
+  if (last !== undefined && start < last.end) return;
+  s.out.push({ type: 'API_KEY', start, end, provider });
+};
+
+/**
+ * An obvious placeholder rather than a key: a run of six or more of one character
+ * ("ghp_xxxxxxxx...", "AKIAXXXXXXXXXXXXXXXX", "sk-...000000"), or eight or more consecutive
+ * characters in alphabet order ("abcdefgh", "12345678"), or (16 characters or more) fewer than
+ * seven different symbols. Random key material of these lengths has none of these (odds below
+ * 1e-5 per key).
+ */
+export function isPlaceholder(text: string, a: number, b: number): boolean {
+  let same = 1;
+  let asc = 1;
+  // Distinct characters, as a bit set over the 64 base64url symbols (others share one bit).
+  let lo = 0;
+  let hi = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    const v = isDigitCode(c) ? c - 48 : isUpperCode(c) ? c - 55 : isLowerCode(c) ? c - 61 : 62;
+    if (v < 32) lo |= 1 << v;
+    else hi |= 1 << (v - 32);
+    if (i === a) continue;
+    const prev = text.charCodeAt(i - 1);
+    same = c === prev ? same + 1 : 1;
+    asc = c === prev + 1 ? asc + 1 : 1;
+    if (same >= 6 || asc >= 8) return true;
+  }
+  // "glpat-glpat-glpat-...", "abcabcabc...": too few symbols for random material.
+  return b - a >= 16 && popcount(lo) + popcount(hi) < 7;
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v !== 0; v &= v - 1) n++;
+  return n;
+}
+
+/** Upper-case letters, lower-case letters and digits all present in [a, b). */
+function hasMixedClasses(text: string, a: number, b: number): boolean {
+  let seen = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    seen |= isUpperCode(c) ? 1 : isLowerCode(c) ? 2 : isDigitCode(c) ? 4 : 0;
+  }
+  return seen === 7;
+}
 
 /** Lower-cased text of up to `len` characters before `at`, for cue words. */
 const before = (s: Scan, at: number, len: number): string =>
@@ -279,16 +369,24 @@ export function scanText(
             : c === 114
               ? c1 === 107
               : c === 103
-                ? c1 === 104 || c1 === 105
+                ? c1 === 104 || c1 === 105 || c1 === 108
                 : c === 120
                   ? c1 === 111 || c1 === 97
                   : c === 119
                     ? c1 === 104
                     : c === 65
-                      ? c1 === 75 || c1 === 83
+                      ? c1 === 75 || c1 === 83 || c1 === 73
                       : c === 83
-                        ? c1 === 101 || c1 === 69
-                        : true;
+                        ? c1 === 101 || c1 === 69 || c1 === 71 || c1 === 75
+                        : c === 107 || c === 75
+                          ? c1 === 101 || c1 === 69
+                          : c === 100
+                            ? c1 === 97
+                            : c === 112 || c === 80
+                              ? c1 === 97 || c1 === 65 || c1 === 119 || c1 === 87
+                              : c === 77 || c === 78 || c === 79
+                                ? c1 === 68 || c1 === 84 || c1 === 106 || c1 === 122
+                                : true;
       if (!plausible) {
         i++;
         continue;
@@ -320,7 +418,8 @@ interface Run {
 
 function onDigit(s: Scan, p: number): number {
   const prev = code(s, p - 1);
-  if (isWordCode(prev)) {
+  // "_827-95-3902_" (Markdown emphasis): an underscore after a non-word character is punctuation.
+  if (isWordCode(prev) && !(prev === 95 && !isWordCode(code(s, p - 2)))) {
     // "DE89 3704 ...": the first digit of an IBAN follows its country letters.
     if (isUpperCode(prev) && isUpperCode(code(s, p - 2)) && !isWordCode(code(s, p - 3))) {
       const end = tryIban(s, p - 2);
@@ -336,6 +435,8 @@ function onDigit(s: Scan, p: number): number {
     touch(s, i + 1);
     return i;
   }
+  const bot = tryTelegram(s, p);
+  if (bot > 0) return bot;
   let firstEnd = p;
   while (isDigitCode(code(s, firstEnd)) && firstEnd - p < 8) firstEnd++;
   const after = code(s, firstEnd);
@@ -374,6 +475,19 @@ function onDigit(s: Scan, p: number): number {
   classifyRun(s, run);
   const lastEnd = run.ge[run.ge.length - 1]!;
   return lastEnd;
+}
+
+/** Telegram bot token: the bot id (8-10 digits), `:`, then `AA` and 33 base64url characters. */
+function tryTelegram(s: Scan, p: number): number {
+  let i = p;
+  while (isDigitCode(code(s, i)) && i - p < 11) i++;
+  touch(s, i + 3);
+  if (i - p < 8 || i - p > 10 || code(s, i) !== 58) return -1;
+  if (code(s, i + 1) !== 65 || code(s, i + 2) !== 65) return -1;
+  const e = runEnd(s, i + 1, isB64UrlCode, 35);
+  if (e - i - 1 !== 35 || isB64UrlCode(code(s, e)) || isPlaceholder(s.text, i + 3, e)) return -1;
+  emitKey(s, 'telegram', p, e);
+  return e;
 }
 
 const isRunSep = (c: number): boolean =>
@@ -418,6 +532,7 @@ function collectRun(s: Scan, p: number): Run {
 /** True when the character after a candidate ending at `end` leaves it standing alone. */
 function isRightBoundary(s: Scan, end: number): boolean {
   const c = code(s, end);
+  if (c === 95 && !isWordCode(code(s, end + 1))) return true;
   if (isWordCode(c) || c === 64) return false;
   // "2024-01-15.log", "10.0.0.1-abc": still glued to a token.
   if ((c === 45 || c === 46) && isWordCode(code(s, end + 1))) return false;
@@ -481,7 +596,7 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
   // IPv4, optionally with a CIDR prefix length ("(192.168.1.1)": the parenthesis is not part of it).
   if (!plus && sep === '.' && (groups === 4 || groups === 5)) {
     if (groups === 4 && sameSep) {
-      if (isIpv4(s.text.slice(gs[a]!, end))) {
+      if (isIpv4(s.text.slice(gs[a]!, end)) && !isVersionContext(s, gs[a]!)) {
         emit(s, 'IP_ADDRESS', gs[a]!, end);
         return true;
       }
@@ -501,14 +616,18 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
   }
   const len = (g: number): number => ge[a + g]! - gs[a + g]!;
 
+  // Cards and SSNs in parentheses ("card (5311 9568 5822 3106)"): the bracket is punctuation,
+  // not part of the value, so those start at the first digit.
+  const bare = a === 0 ? gs[0]! : start;
+
   // SSN: 3-2-4 with one separator, or nine bare digits after a cue word.
-  if (!plus && !paren && n === 9) {
+  if (!plus && n === 9) {
     const dashed =
       groups === 3 && sameSep && (sep === '-' || sep === ' ' || sep === '.') && len(0) === 3;
-    const bare = groups === 1 && hasCue(before(s, start, 40), SSN_CUES);
-    if ((dashed && len(1) === 2) || bare) {
+    const cued = groups === 1 && hasCue(before(s, start, 40), SSN_CUES);
+    if ((dashed && len(1) === 2) || cued) {
       if (isSsn(digits)) {
-        emit(s, 'US_SSN', start, end);
+        emit(s, 'US_SSN', bare, end);
         return true;
       }
       if (dashed) return false;
@@ -521,10 +640,10 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
   // Payment cards: 12-19 digits in the groupings cards are printed with.
   if (
     !plus &&
-    !paren &&
     n >= 12 &&
     n <= 19 &&
-    (groups === 1 || (sameSep && (sep === ' ' || sep === '-')))
+    (groups === 1 || (sameSep && (sep === ' ' || sep === '-'))) &&
+    !isGroupedTail(s, run, a, b, sep)
   ) {
     let grouped = groups === 1;
     if (!grouped) {
@@ -541,17 +660,82 @@ function classifyWindow(s: Scan, run: Run, a: number, b: number): boolean {
         grouped = true;
     }
     if (grouped && isCardNumber(digits)) {
-      emit(s, 'CREDIT_CARD', start, end);
+      emit(s, 'CREDIT_CARD', bare, end);
       return true;
     }
   }
 
   // Phones.
   if (isPhone(s, run, a, b, digits, plus, paren, start)) {
-    emit(s, 'PHONE_NUMBER', start, end);
+    // The opening parenthesis belongs to the number only when it closes after the first
+    // group: "(415) 555-2671" and "(+44) 20 ..." keep it, "(415-555-2671)" does not.
+    const closes = groups > 1 && s.text.slice(ge[a]!, gs[a + 1]!).startsWith(')');
+    let from = paren && !closes ? gs[0]! : start;
+    if (plus && closes && code(s, start - 1) === 40) from = start - 1;
+    emit(s, 'PHONE_NUMBER', from, end);
     return true;
   }
   return false;
+}
+
+/**
+ * True when groups `a..b` are only part of a longer number printed in the same groups of four
+ * ("ref 7782 5012 3456 7893": the last twelve digits pass Luhn by chance, but the number is
+ * the whole run). A short lead group ("ref 12 4111 1111 1111 1111") is a separate number.
+ */
+function isGroupedTail(s: Scan, run: Run, a: number, b: number, sep: string): boolean {
+  const { gs, ge } = run;
+  if (b === a) return false;
+  const sepAt = (g: number): string => s.text.slice(ge[g]!, gs[g + 1]!);
+  // The group before belongs to this number only if it is joined the same way to its own
+  // neighbour ("4012-8888-8888-1881 4012 8888 8888 1881" is two cards).
+  if (
+    a > 0 &&
+    ge[a - 1]! - gs[a - 1]! === 4 &&
+    sepAt(a - 1) === sep &&
+    (a === 1 || sepAt(a - 2) === sep)
+  )
+    return true;
+  return b < gs.length - 1 && ge[b + 1]! - gs[b + 1]! <= 4 && sepAt(b) === sep;
+}
+
+const VERSION_CUES = [
+  'version',
+  'ver ',
+  'ver.',
+  'firmware',
+  'fw ',
+  'build',
+  'release',
+  'kernel',
+  'driver',
+  'bios',
+  'sdk',
+  'upgrad',
+  'updat',
+  'patch',
+  'hotfix',
+  'package',
+];
+const IP_CUES = [
+  'ip',
+  'addr',
+  'host',
+  'server',
+  'client',
+  'peer',
+  'gateway',
+  'dns',
+  'proxy',
+  'from ',
+];
+
+/** "Firmware 3.17.1.151", "Chrome/109.0.5414.120": a dotted version or build number, not an address. */
+function isVersionContext(s: Scan, start: number): boolean {
+  // A product token glued to it by a slash (user agents, package@version paths).
+  if (code(s, start - 1) === 47 && isWordCode(code(s, start - 2))) return true;
+  const near = before(s, start, 24);
+  return hasCue(near, VERSION_CUES) && !hasCue(near, IP_CUES);
 }
 
 /**
@@ -665,14 +849,23 @@ function tryIban(s: Scan, q: number): number {
   let compact = '';
   let i = q;
   let lastGroupEnd = q;
+  // Groups are separated by spaces or by dashes ("DE89-3704-..."), one kind per number.
+  let sepCode = -1;
   while (compact.length < len) {
     const c = code(s, i);
     if (isDigitCode(c) || isUpperCode(c)) {
       compact += s.text[i];
       i++;
       lastGroupEnd = i;
-    } else if (c === 32 && compact.length >= 4 && isAlnumCode(code(s, i + 1))) i++;
-    else break;
+    } else if (
+      (c === 32 || c === 45) &&
+      (sepCode === -1 || sepCode === c) &&
+      compact.length >= 4 &&
+      isAlnumCode(code(s, i + 1))
+    ) {
+      sepCode = c;
+      i++;
+    } else break;
   }
   touch(s, i + 2);
   if (compact.length !== len || isWordCode(code(s, lastGroupEnd))) return -1;
@@ -713,6 +906,8 @@ function tryIpv6(s: Scan, start: number): number {
       let j = i + 1;
       while ((isAlnumCode(code(s, j)) || code(s, j) === 46 || code(s, j) === 95) && j - i < 32) j++;
       touch(s, j + 1);
+      // "fe80::1%en0." — a sentence may end right after the zone too.
+      while (j > i + 1 && code(s, j - 1) === 46) j--;
       if (j > i + 1) end = j;
       else return -1;
     }
@@ -807,8 +1002,66 @@ function onAt(s: Scan, p: number): number {
     r = dot;
   }
   for (let i = l + 1; i < p; i++) if (code(s, i) === 46 && code(s, i - 1) === 46) return p + 1;
+  if (isAssetName(s.text, p + 1, r)) return r;
   emit(s, 'EMAIL', l, r);
   return r;
+}
+
+// File extensions that are not top-level domains: "logo@2x.png" is an image, not an address.
+// (Extensions that are also TLDs, like .zip or .mov, are not listed.)
+const FILE_EXTENSIONS = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'svg',
+  'webp',
+  'avif',
+  'ico',
+  'bmp',
+  'tif',
+  'tiff',
+  'heic',
+  'css',
+  'scss',
+  'js',
+  'mjs',
+  'cjs',
+  'jsx',
+  'tsx',
+  'json',
+  'map',
+  'woff',
+  'woff2',
+  'ttf',
+  'otf',
+  'eot',
+  'mp3',
+  'mp4',
+  'wav',
+  'ogg',
+  'webm',
+  'pdf',
+  'txt',
+  'csv',
+  'yml',
+  'yaml',
+  'lock',
+]);
+
+/** "icon@2x.png", "sprite@1.5x.webp", "hero@3x": an asset's density suffix or file name. */
+function isAssetName(text: string, a: number, b: number): boolean {
+  const tld = text.slice(text.lastIndexOf('.', b - 1) + 1, b).toLowerCase();
+  if (FILE_EXTENSIONS.has(tld)) return true;
+  // A density suffix as the first label: one digit, maybe a fraction ("1.5x"), then x.
+  let i = a + 1;
+  if (!isDigitCode(text.charCodeAt(a))) return false;
+  if (text.charCodeAt(i) === 46) {
+    i++;
+    while (i < b && i - a < 4 && isDigitCode(text.charCodeAt(i))) i++;
+  }
+  const x = text.charCodeAt(i);
+  return (x === 120 || x === 88) && !isWordCode(text.charCodeAt(i + 1));
 }
 
 /** Domain of an address: two or more labels of 1-63 alnum/hyphen, TLD of 2+ letters (or xn--). */
@@ -858,11 +1111,31 @@ function onWord(s: Scan, p: number, trigger: string): number {
   const c0 = trigger.charCodeAt(0);
   if (c0 === 45) return onPem(s, p);
   if (trigger === 'eyJ') return onJwt(s, p);
+  switch (trigger) {
+    case 'sk-':
+      return onSkDash(s, p);
+    case 'AIza':
+      return onGoogleKey(s, p);
+    case 'SG.':
+      return onSendGrid(s, p);
+    case 'SK':
+      return onTwilio(s, p);
+    case 'key':
+      return onKeyCue(s, p);
+    case 'dapi':
+      return onDatabricks(s, p);
+    case 'password':
+      return onConnectionPassword(s, p);
+    case 'discord':
+      return onDiscord(s, p);
+    default:
+      if (c0 === 103 && trigger.charCodeAt(1) === 108) return onGitLab(s, p, trigger);
+  }
   if (trigger.startsWith('gh') || trigger.startsWith('github_pat_')) {
     const e = runEnd(s, p + trigger.length, isWordCode, 255);
     const body = e - p - trigger.length;
     const ok = trigger === 'github_pat_' ? body >= 22 && body <= 255 : body >= 36 && body <= 251;
-    if (ok && !isB64UrlCode(code(s, e))) {
+    if (ok && !isB64UrlCode(code(s, e)) && !isPlaceholder(s.text, p + trigger.length, e)) {
       emit(s, 'GITHUB_TOKEN', p, e);
       return e;
     }
@@ -873,6 +1146,8 @@ function onWord(s: Scan, p: number, trigger: string): number {
     const body = s.text.slice(p + trigger.length, e);
     // xoxb-<team id>-<bot id>-<secret>: numeric segments, then a random one.
     const parts = body.split('-');
+    const secret = parts[parts.length - 1]!;
+    if (isPlaceholder(secret, 0, secret.length)) return e;
     if (
       parts.length >= 2 &&
       body.length >= 20 &&
@@ -892,7 +1167,12 @@ function onWord(s: Scan, p: number, trigger: string): number {
     const isWh = trigger === 'whsec_';
     const e = runEnd(s, p + trigger.length, isWh ? isB64Code : isAlnumCode, TOKEN_MAX);
     const body = e - p - trigger.length;
-    if (body >= (isWh ? 24 : 16) && body <= TOKEN_MAX && !isWordCode(code(s, e))) {
+    if (
+      body >= (isWh ? 24 : 16) &&
+      body <= TOKEN_MAX &&
+      !isWordCode(code(s, e)) &&
+      !isPlaceholder(s.text, p + trigger.length, e)
+    ) {
       emit(s, 'STRIPE_KEY', p, e);
       return e;
     }
@@ -907,7 +1187,7 @@ function onWord(s: Scan, p: number, trigger: string): number {
         const c = code(s, i);
         if (!isUpperCode(c) && !(c >= 50 && c <= 55)) ok = false;
       }
-      if (ok) {
+      if (ok && !isPlaceholder(s.text, p + 4, e)) {
         emit(s, 'AWS_ACCESS_KEY_ID', p, e);
         return e;
       }
@@ -915,6 +1195,292 @@ function onWord(s: Scan, p: number, trigger: string): number {
     return p + 1;
   }
   return onSecretCue(s, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provider keys (API_KEY). Formats from the providers' documentation and the shapes secret
+// scanners (gitleaks' rule set) look for; each pattern is a bounded loop, no regex.
+
+const GITLAB_PREFIXES = [
+  'glpat-',
+  'gldt-',
+  'glrt-',
+  'glptt-',
+  'glft-',
+  'gloas-',
+  'glsoat-',
+  'glcbt-',
+  'glimt-',
+] as const;
+
+/** All of [a, b) are lower-case hex digits. */
+function isLowerHexRun(text: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (!isDigitCode(c) && !(c >= 97 && c <= 102)) return false;
+  }
+  return true;
+}
+
+/** OpenAI (`sk-proj-`, `sk-svcacct-`, `sk-admin-`, legacy `sk-` + 48) and Anthropic (`sk-ant-`). */
+function onSkDash(s: Scan, p: number): number {
+  const e = runEnd(s, p + 3, isB64UrlCode, TOKEN_MAX);
+  if (isB64UrlCode(code(s, e)) || e - p > TOKEN_MAX) return e;
+  if (isPlaceholder(s.text, p + 3, e)) return e;
+  const body = s.text.slice(p + 3, e);
+  if (body.startsWith('ant-')) {
+    // sk-ant-api03-<93 characters>, sk-ant-admin01-<...>
+    if (e - p >= 60 && hasMixedClasses(s.text, p + 7, e)) emitKey(s, 'anthropic', p, e);
+    return e;
+  }
+  // "T3BlbkFJ" is base64 for "OpenAI": every OpenAI secret key carries it.
+  const marker = body.includes('T3BlbkFJ');
+  const dash = body.indexOf('-');
+  const scope = dash < 0 ? '' : body.slice(0, dash);
+  const scoped = scope === 'proj' || scope === 'svcacct' || scope === 'admin' || scope === 'None';
+  const rest = scoped ? p + 3 + dash + 1 : p + 3;
+  if (
+    (marker && body.length >= 40) ||
+    (scoped && e - rest >= 40 && hasMixedClasses(s.text, rest, e)) ||
+    (dash < 0 && body.length === 48 && hasMixedClasses(s.text, p + 3, e))
+  )
+    emitKey(s, 'openai', p, e);
+  return e;
+}
+
+/** Google API keys (Gemini, Maps, Firebase...): `AIza` + 35 base64url characters. */
+function onGoogleKey(s: Scan, p: number): number {
+  const e = runEnd(s, p + 4, isB64UrlCode, 36);
+  if (e - p !== 39 || isB64UrlCode(code(s, e)) || isPlaceholder(s.text, p + 4, e)) return p + 1;
+  emitKey(s, 'google', p, e);
+  return e;
+}
+
+/** SendGrid: `SG.` + 22 + `.` + 43 base64url characters. */
+function onSendGrid(s: Scan, p: number): number {
+  const a = runEnd(s, p + 3, isB64UrlCode, 22);
+  if (a - p - 3 !== 22 || code(s, a) !== 46) return p + 1;
+  const e = runEnd(s, a + 1, isB64UrlCode, 43);
+  if (e - a - 1 !== 43 || isB64UrlCode(code(s, e)) || isPlaceholder(s.text, p + 3, e)) return p + 1;
+  emitKey(s, 'sendgrid', p, e);
+  return e;
+}
+
+/** Twilio API key SID: `SK` + 32 lower-case hex. */
+function onTwilio(s: Scan, p: number): number {
+  const e = runEnd(s, p + 2, isAlnumCode, 33);
+  if (e - p !== 34 || isWordCode(code(s, e)) || !isLowerHexRun(s.text, p + 2, e)) return p + 1;
+  if (isPlaceholder(s.text, p + 2, e)) return e;
+  emitKey(s, 'twilio', p, e);
+  return e;
+}
+
+/** Databricks personal access token: `dapi` + 32 lower-case hex, maybe `-<digit>`. */
+function onDatabricks(s: Scan, p: number): number {
+  let e = runEnd(s, p + 4, isAlnumCode, 33);
+  if (e - p !== 36 || !isLowerHexRun(s.text, p + 4, e)) return p + 1;
+  if (code(s, e) === 45 && isDigitCode(code(s, e + 1)) && !isWordCode(code(s, e + 2))) e += 2;
+  touch(s, e + 1);
+  if (isWordCode(code(s, e)) || isPlaceholder(s.text, p + 4, e)) return p + 1;
+  emitKey(s, 'databricks', p, e);
+  return e;
+}
+
+/** GitLab tokens: a `gl...-` prefix and 20 or more base64url characters (dots in new formats). */
+function onGitLab(s: Scan, p: number, prefix: string): number {
+  let e = p + prefix.length;
+  for (;;) {
+    e = runEnd(s, e, isB64UrlCode, TOKEN_MAX);
+    if (code(s, e) === 46 && isAlnumCode(code(s, e + 1)) && e - p < TOKEN_MAX) e++;
+    else break;
+  }
+  const body = e - p - prefix.length;
+  if (body < 20 || e - p > TOKEN_MAX || isWordCode(code(s, e))) return e;
+  if (isPlaceholder(s.text, p + prefix.length, e)) return e;
+  emitKey(s, 'gitlab', p, e);
+  return e;
+}
+
+/** Discord bot token: base64 of the bot's numeric id, `.`, 6 characters, `.`, 27-38 characters. */
+function onDiscord(s: Scan, p: number): number {
+  const a = runEnd(s, p, isAlnumCode, 28);
+  if (a - p < 23 || a - p > 28 || code(s, a) !== 46) return p + 1;
+  const b = runEnd(s, a + 1, isB64UrlCode, 6);
+  if (b - a - 1 !== 6 || code(s, b) !== 46) return p + 1;
+  const e = runEnd(s, b + 1, isB64UrlCode, 38);
+  if (e - b - 1 < 27 || e - b - 1 > 38 || isB64UrlCode(code(s, e))) return p + 1;
+  // The first part must decode to the 17-20 digits of a snowflake id.
+  const id = decodeBase64Url(s.text.slice(p, a));
+  if (id === undefined || id.length < 17 || id.length > 20) return p + 1;
+  for (let k = 0; k < id.length; k++) if (id[k]! < 48 || id[k]! > 57) return p + 1;
+  if (isPlaceholder(s.text, b + 1, e)) return p + 1;
+  emitKey(s, 'discord', p, e);
+  return e;
+}
+
+/**
+ * Keys without a prefix of their own, named by the variable or header that holds them:
+ * `AZURE_OPENAI_API_KEY=`, `"cohere_api_key": "..."`, `Mistral key: ...`, `PINECONE_API_KEY`.
+ * The value must then have that provider's exact shape.
+ */
+function onKeyCue(s: Scan, p: number): number {
+  const window = before(s, p, 32);
+  // "api-key:" and "Ocp-Apim-Subscription-Key:" are Azure's (OpenAI, AI services) headers.
+  const azureHeader =
+    (window.endsWith('api-') || window.endsWith('subscription-')) &&
+    !isWordCode(code(s, p + 3)) &&
+    !isAlnumCode(code(s, p - (window.endsWith('api-') ? 5 : 14)));
+  const provider: ApiKeyProvider | undefined =
+    window.includes('azure') || azureHeader
+      ? 'azure-openai'
+      : window.includes('cohere') || window.endsWith('co_api_')
+        ? 'cohere'
+        : window.includes('mistral')
+          ? 'mistral'
+          : window.includes('pinecone')
+            ? 'pinecone'
+            : undefined;
+  if (provider === undefined) return p + 1;
+  s.lo = Math.max(0, p - 32);
+  let i = p + 3;
+  while (isWordCode(code(s, i)) && i - p < 40) i++;
+  let k = 0;
+  while (k < 8 && isCueSepCode(code(s, i))) {
+    i++;
+    k++;
+  }
+  touch(s, i + 1);
+  const e = runEnd(s, i, isB64UrlCode, 100);
+  const len = e - i;
+  if (len < 32 || isB64UrlCode(code(s, e)) || isPlaceholder(s.text, i, e)) return i > p ? i : p + 1;
+  let ok = false;
+  if (provider === 'azure-openai') {
+    let hex = true;
+    for (let j = i; j < e; j++) if (!isHexCode(code(s, j))) hex = false;
+    ok =
+      (len === 32 && hex && hasDigitAndLetter(s.text, i, e)) ||
+      (len === 84 && hasMixedClasses(s.text, i, e));
+  } else if (provider === 'cohere') ok = len === 40 && hasMixedClasses(s.text, i, e);
+  else if (provider === 'mistral') ok = len === 32 && hasMixedClasses(s.text, i, e);
+  else ok = len === 36 && isUuid(s.text, i);
+  // Not this provider's shape: the value is scanned again for the formats with a prefix.
+  if (!ok) return i > p ? i : p + 1;
+  emitKey(s, provider, i, e);
+  return e;
+}
+
+function hasDigitAndLetter(text: string, a: number, b: number): boolean {
+  let seen = 0;
+  for (let i = a; i < b; i++) seen |= isDigitCode(text.charCodeAt(i)) ? 1 : 2;
+  return seen === 3;
+}
+
+/** 8-4-4-4-12 hex at `a`. */
+function isUuid(text: string, a: number): boolean {
+  for (let k = 0; k < 36; k++) {
+    const c = text.charCodeAt(a + k);
+    if (k === 8 || k === 13 || k === 18 || k === 23 ? c !== 45 : !isHexCode(c)) return false;
+  }
+  return true;
+}
+
+const CONNECTION_KEYS = [
+  'server=',
+  'host=',
+  'data source=',
+  'datasource=',
+  'user id=',
+  'userid=',
+  'uid=',
+  'user=',
+  'username=',
+  'database=',
+  'dbname=',
+  'initial catalog=',
+];
+
+/**
+ * The password of a key-value connection string (ADO.NET, ODBC, libpq):
+ * `Server=db;User Id=app;Password=s3cret;`, `host=db user=app password=s3cret`. Only when a
+ * connection key precedes it in the same string; the value up to `;`, a quote or whitespace.
+ */
+function onConnectionPassword(s: Scan, p: number): number {
+  const window = before(s, p, 48);
+  s.lo = Math.max(0, p - 48);
+  const prev = code(s, p - 1);
+  if (!(prev === 59 || prev === 32 || prev === 9 || prev === -1 || prev === 34 || prev === 39))
+    return p + 1;
+  if (!hasCue(window, CONNECTION_KEYS)) return p + 1;
+  const eq = s.text.indexOf('=', p);
+  const v = eq + 1;
+  let e = v;
+  while (e - v < USERINFO_MAX) {
+    const c = code(s, e);
+    if (c === -1 || c === 59 || c === 34 || c === 39 || c === 32 || c === 9 || c === 10 || c === 13)
+      break;
+    e++;
+  }
+  touch(s, e + 1);
+  if (e === v || e - v >= USERINFO_MAX) return v;
+  // "Password=;" or a template ("Password={password}", "Pwd=<secret>", "password=***").
+  const c0 = code(s, v);
+  if (c0 === 123 || c0 === 60 || c0 === 36 || c0 === 37 || isPlaceholder(s.text, v, e)) return e;
+  if (e - v < 16 && /^\*+$/.test(s.text.slice(v, e))) return e;
+  emit(s, 'URL_CREDENTIALS', v, e);
+  return e;
+}
+
+/** Provider keys whose prefix ends in `_`, found by the underscore trigger. */
+function underscoreProvider(token: string): ApiKeyProvider | undefined {
+  const n = token.length;
+  const allOf = (from: number, ok: (c: number) => boolean): boolean => {
+    for (let k = from; k < n; k++) if (!ok(token.charCodeAt(k))) return false;
+    return true;
+  };
+  const isLetter = (c: number): boolean => isUpperCode(c) || isLowerCode(c);
+  const isLowerHex = (c: number): boolean => isDigitCode(c) || (c >= 97 && c <= 102);
+  if (token.startsWith('hf_')) return n === 37 && allOf(3, isLetter) ? 'huggingface' : undefined;
+  if (token.startsWith('api_org_'))
+    return n === 42 && allOf(8, isLetter) ? 'huggingface' : undefined;
+  if (token.startsWith('gsk_')) return n === 56 && allOf(4, isAlnumCode) ? 'groq' : undefined;
+  if (token.startsWith('r8_'))
+    return n >= 39 && n <= 43 && allOf(3, isAlnumCode) ? 'replicate' : undefined;
+  if (token.startsWith('npm_')) return n === 40 && allOf(4, isAlnumCode) ? 'npm' : undefined;
+  if (token.startsWith('pcsk_')) {
+    const second = token.indexOf('_', 5);
+    return second >= 9 && second <= 14 && n - second - 1 >= 50 && n - second - 1 <= 80
+      ? 'pinecone'
+      : undefined;
+  }
+  if (
+    token.startsWith('shpat_') ||
+    token.startsWith('shpca_') ||
+    token.startsWith('shppa_') ||
+    token.startsWith('shpss_')
+  )
+    return n === 38 && allOf(6, isLowerHex) ? 'shopify' : undefined;
+  if (token.startsWith('sbp_oauth_'))
+    return n === 50 && allOf(10, isLowerHex) ? 'supabase' : undefined;
+  if (token.startsWith('sbp_')) return n === 44 && allOf(4, isLowerHex) ? 'supabase' : undefined;
+  if (token.startsWith('sb_secret_')) return n >= 30 && n <= 80 ? 'supabase' : undefined;
+  return undefined;
+}
+
+/**
+ * Whether a PEM body holds key material: at least 24 base64 characters, at least 12 of them
+ * different. Markers around "...", "<key>" or "XXXX" (documentation, templates) do not.
+ */
+function isKeyBody(text: string, a: number, b: number): boolean {
+  let count = 0;
+  const seen = new Set<number>();
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (isAlnumCode(c) || c === 43 || c === 47) {
+      count++;
+      if (seen.size < 12) seen.add(c);
+    }
+  }
+  return count >= 24 && seen.size >= 12;
 }
 
 function onPem(s: Scan, p: number): number {
@@ -931,6 +1497,7 @@ function onPem(s: Scan, p: number): number {
   const endAt = found < 0 ? -1 : headEnd + 5 + found;
   if (endAt >= 0) {
     touch(s, endAt + footer.length + 1);
+    if (!isKeyBody(s.text, headEnd + 5, endAt)) return endAt + footer.length;
     emit(s, 'PRIVATE_KEY', p, endAt + footer.length);
     return endAt + footer.length;
   }
@@ -946,6 +1513,7 @@ function onPem(s: Scan, p: number): number {
   const blank = s.text.slice(headEnd + 5, e).search(/\n[ \t\r]*\n/);
   if (blank >= 0) e = headEnd + 5 + blank;
   while (e > headEnd + 5 && (code(s, e - 1) === 10 || code(s, e - 1) === 32)) e--;
+  if (!isKeyBody(s.text, headEnd + 5, e)) return headEnd + 5;
   emit(s, 'PRIVATE_KEY', p, e);
   return e;
 }
@@ -995,7 +1563,7 @@ function onSecretCue(s: Scan, p: number): number {
     else if (isLowerCode(c)) lower = true;
     else other = true;
   }
-  if (!(upper && lower && other)) return p + 1;
+  if (!(upper && lower && other) || isPlaceholder(s.text, i, e)) return p + 1;
   emit(s, 'AWS_SECRET_ACCESS_KEY', i, e);
   return e;
 }
@@ -1013,6 +1581,12 @@ function onUnderscoreToken(s: Scan, p: number): number {
   const e = runEnd(s, p + 2, isWordCode, TOKEN_MAX);
   if (isB64UrlCode(code(s, e)) || e - a > TOKEN_MAX) return p + 2;
   const token = s.text.slice(a, e);
+  const provider = underscoreProvider(token);
+  if (provider !== undefined) {
+    const body = token.indexOf('_') + 1;
+    if (!isPlaceholder(token, body, token.length)) emitKey(s, provider, a, e);
+    return e;
+  }
   const first = token.indexOf('_');
   const second = token.indexOf('_', first + 1);
   if (first < 1 || second < 0 || token.indexOf('_', second + 1) >= 0) return p + 2;

@@ -14,7 +14,8 @@ export type PiiType =
   | 'JWT'
   | 'PRIVATE_KEY'
   | 'JAF_API_KEY'
-  | 'URL_CREDENTIALS';
+  | 'URL_CREDENTIALS'
+  | 'API_KEY';
 
 /** All detector types, in a stable order. */
 export const PII_TYPES: readonly PiiType[] = [
@@ -33,7 +34,33 @@ export const PII_TYPES: readonly PiiType[] = [
   'PRIVATE_KEY',
   'JAF_API_KEY',
   'URL_CREDENTIALS',
+  'API_KEY',
 ];
+
+/**
+ * Who issued an `API_KEY` (the format that identified it). GitHub, Slack, Stripe and AWS keys
+ * keep their own types.
+ */
+export type ApiKeyProvider =
+  | 'openai'
+  | 'anthropic'
+  | 'google'
+  | 'azure-openai'
+  | 'huggingface'
+  | 'cohere'
+  | 'mistral'
+  | 'groq'
+  | 'replicate'
+  | 'pinecone'
+  | 'gitlab'
+  | 'npm'
+  | 'twilio'
+  | 'sendgrid'
+  | 'discord'
+  | 'telegram'
+  | 'shopify'
+  | 'supabase'
+  | 'databricks';
 
 /** One value found in a text. `start`/`end` are JS string (UTF-16) offsets into the input. */
 export interface DetectedEntity {
@@ -44,6 +71,8 @@ export interface DetectedEntity {
   readonly end: number;
   /** `text.slice(start, end)`, including any zero-width characters hidden inside it. */
   readonly value: string;
+  /** For `API_KEY`: the provider whose key format matched. */
+  readonly provider?: ApiKeyProvider;
 }
 
 /** Which detectors run. */

@@ -67,8 +67,9 @@ const isNoScript = (error: unknown): boolean =>
  * Adapts an ioredis or node-redis client. Each call is one round trip (EVALSHA) except
  * the first after a server restart or SCRIPT FLUSH, which adds one EVAL. A call that
  * takes longer than `timeoutMs` rejects with {@link RedisTimeoutError}; the late reply
- * is swallowed, so an outage never surfaces as an unhandled rejection. While `maxInFlight`
- * calls are waiting, a new call rejects at once with {@link RedisOverloadedError}.
+ * is swallowed, so an outage never surfaces as an unhandled rejection. While the client
+ * holds `maxInFlight` commands not yet answered (timed-out ones included, until Redis answers
+ * them or the connection drops), a new call rejects at once with {@link RedisOverloadedError}.
  *
  * @throws TypeError when the client has neither ioredis' `evalsha` nor node-redis' `evalSha`,
  *   or when `timeoutMs` or `maxInFlight` is not a positive number.
@@ -116,12 +117,21 @@ export function createScriptRunner(
     readonly reject: (error: unknown) => void;
   }
   const pending = new Set<Pending>();
+  // Commands the client still holds (sent or queued, answered or not): a timed-out call
+  // leaves `pending` at its deadline, but its command stays in the client until Redis answers
+  // or the connection drops, so this count, not `pending`, is what maxInFlight bounds.
+  let outstanding = 0;
+  const settle = (): void => {
+    outstanding--;
+  };
+  // Deadlines on a monotonic clock: a wall-clock step must not hold calls past their deadline.
+  const clock = (): number => performance.now();
   const period = Math.max(1, Math.ceil(timeoutMs / 4));
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const sweep = (): void => {
     timer = undefined;
-    const now = Date.now();
+    const now = clock();
     for (const p of pending) {
       if (p.deadline > now) break;
       pending.delete(p);
@@ -137,9 +147,9 @@ export function createScriptRunner(
 
   return {
     run(script, keys, args) {
-      if (pending.size >= maxInFlight) return Promise.reject(new RedisOverloadedError(maxInFlight));
+      if (outstanding >= maxInFlight) return Promise.reject(new RedisOverloadedError(maxInFlight));
       return new Promise((resolve, reject) => {
-        const call: Pending = { deadline: Date.now() + timeoutMs, reject };
+        const call: Pending = { deadline: clock() + timeoutMs, reject };
         pending.add(call);
         if (timer === undefined) arm();
         // A reply after the deadline finds the call gone and is dropped.
@@ -149,11 +159,29 @@ export function createScriptRunner(
         const failed = (error: unknown) => {
           if (pending.delete(call)) reject(error);
         };
-        evalsha(script, keys, args).then(done, (error: unknown) => {
-          if (isNoScript(error) && pending.has(call))
-            evaluate(script, keys, args).then(done, failed);
-          else failed(error);
-        });
+        outstanding++;
+        evalsha(script, keys, args).then(
+          (value) => {
+            settle();
+            done(value);
+          },
+          (error: unknown) => {
+            settle();
+            if (isNoScript(error) && pending.has(call)) {
+              outstanding++;
+              evaluate(script, keys, args).then(
+                (value) => {
+                  settle();
+                  done(value);
+                },
+                (e: unknown) => {
+                  settle();
+                  failed(e);
+                },
+              );
+            } else failed(error);
+          },
+        );
       });
     },
   };

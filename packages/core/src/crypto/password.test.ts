@@ -5,8 +5,8 @@ import { createKeyring } from './keyring.js';
 import { decryptWithPassword, deriveKeyFromPassword, encryptWithPassword } from './password.js';
 import { pbkdf2Sha256 } from './web-crypto.js';
 
-// r = 8 and N * p = 2^17 with N = 2^13 (8 MiB): the cheapest setting at the floor.
-const SCRYPT_LIGHT = { kdf: 'scrypt', N: 2 ** 13, r: 8, p: 16 } as const;
+// OWASP's (2^13, 8, 10) row (8 MiB): the cheapest setting at the floor.
+const SCRYPT_LIGHT = { kdf: 'scrypt', N: 2 ** 13, r: 8, p: 10 } as const;
 
 // Real KDF costs (600,000 PBKDF2 iterations, scrypt at the OWASP floor) take seconds on a busy CI machine.
 describe('password-derived keys', { timeout: 30_000 }, () => {
@@ -36,7 +36,7 @@ describe('password-derived keys', { timeout: 30_000 }, () => {
 
   it('derives with scrypt and stores N, r, p and the salt', async () => {
     const first = await deriveKeyFromPassword('hunter2', SCRYPT_LIGHT);
-    expect(first.params).toMatchObject({ kdf: 'scrypt', N: 2 ** 13, r: 8, p: 16 });
+    expect(first.params).toMatchObject({ kdf: 'scrypt', N: 2 ** 13, r: 8, p: 10 });
     const again = await deriveKeyFromPassword('hunter2', first.params);
     expect(encodeHex(again.key)).toBe(encodeHex(first.key));
   });
@@ -44,7 +44,7 @@ describe('password-derived keys', { timeout: 30_000 }, () => {
   it('refuses costs below the OWASP floor and bad salts', async () => {
     await expect(deriveKeyFromPassword('x', { iterations: 100_000 })).rejects.toThrow(/600000/);
     await expect(deriveKeyFromPassword('x', { kdf: 'scrypt', N: 2 ** 10 })).rejects.toThrow(
-      /closest compliant setting is N=2\^13, r=8, p=16/,
+      /closest compliant setting is N=2\^13, r=8, p=10/,
     );
     await expect(deriveKeyFromPassword('x', { kdf: 'scrypt', N: 1000 })).rejects.toThrow(
       /power of two/,
@@ -123,16 +123,20 @@ describe('password envelopes', { timeout: 30_000 }, () => {
   });
 });
 
-describe('scrypt floor (issue 19: r = 8, N >= 2^13, N * p >= 2^17)', { timeout: 30_000 }, () => {
+// OWASP 2023's scrypt table at r = 8: the smallest p for each N.
+const owaspP = (log2N: number) => ({ 13: 10, 14: 5, 15: 3, 16: 2 })[log2N] ?? 1;
+
+describe('scrypt floor (issue 19: OWASP 2023 pairs at r = 8)', { timeout: 30_000 }, () => {
   it('refuses settings the old N*r*p >= 2^19 rule admitted, naming the closest compliant one', async () => {
     const cases: [Record<string, number>, RegExp][] = [
       // Large p with a small N is not memory-hard (1 MiB).
-      [{ N: 2 ** 10, r: 8, p: 64 }, /closest compliant setting is N=2\^13, r=8, p=16/],
+      [{ N: 2 ** 10, r: 8, p: 64 }, /closest compliant setting is N=2\^13, r=8, p=64/],
       // Large r instead of the OWASP block size.
-      [{ N: 2 ** 14, r: 32, p: 1 }, /closest compliant setting is N=2\^14, r=8, p=8/],
-      // The previous test setting: N*r*p = 2^19, but N*p = 2^16.
-      [{ N: 2 ** 14, r: 8, p: 4 }, /closest compliant setting is N=2\^14, r=8, p=8/],
+      [{ N: 2 ** 14, r: 32, p: 1 }, /closest compliant setting is N=2\^14, r=8, p=5/],
+      // N*r*p = 2^19, but below the table's p for N = 2^14.
+      [{ N: 2 ** 14, r: 8, p: 4 }, /closest compliant setting is N=2\^14, r=8, p=5/],
       [{ N: 2 ** 16, r: 8, p: 1 }, /closest compliant setting is N=2\^16, r=8, p=2/],
+      [{ N: 2 ** 13, r: 8, p: 9 }, /closest compliant setting is N=2\^13, r=8, p=10/],
     ];
     for (const [params, message] of cases) {
       await expect(deriveKeyFromPassword('x', { kdf: 'scrypt', ...params })).rejects.toThrow(
@@ -144,6 +148,14 @@ describe('scrypt floor (issue 19: r = 8, N >= 2^13, N * p >= 2^17)', { timeout: 
     }
   });
 
+  it('accepts every row of the OWASP 2023 table', async () => {
+    for (const [log2N, p] of [[17, 1], [16, 2], [15, 3], [14, 5], [13, 10]] as const) {
+      await expect(
+        deriveKeyFromPassword('x', { kdf: 'scrypt', N: 2 ** log2N, r: 8, p }),
+      ).resolves.toBeDefined();
+    }
+  });
+
   it('property: every setting outside the rule is refused, and the setting named instead meets it', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -152,7 +164,7 @@ describe('scrypt floor (issue 19: r = 8, N >= 2^13, N * p >= 2^17)', { timeout: 
         fc.integer({ min: 1, max: 255 }),
         async (log2N, r, p) => {
           const N = 2 ** log2N;
-          fc.pre(!(r === 8 && log2N >= 13 && N * p >= 2 ** 17));
+          fc.pre(!(r === 8 && log2N >= 13 && p >= owaspP(log2N)));
           const error = await deriveKeyFromPassword('x', { kdf: 'scrypt', N, r, p }).catch(
             (e: Error) => e,
           );
@@ -164,7 +176,7 @@ describe('scrypt floor (issue 19: r = 8, N >= 2^13, N * p >= 2^17)', { timeout: 
           const [cN, cr, cp] = [2 ** Number(named![1]), Number(named![2]), Number(named![3])];
           expect(cr).toBe(8);
           expect(cN).toBeGreaterThanOrEqual(2 ** 13);
-          expect(cN * cp).toBeGreaterThanOrEqual(2 ** 17);
+          expect(cp).toBeGreaterThanOrEqual(owaspP(Math.log2(cN)));
           expect(cp).toBeLessThanOrEqual(255);
         },
       ),

@@ -68,7 +68,8 @@ export interface PasswordDecryptOptions extends EnvelopeOptions {
  * - `ENVELOPE_KDF_TOO_COSTLY`: the header asks for more work or memory than the limits allow
  *   (or than this platform can run).
  * - `ENVELOPE_KDF_TOO_WEAK`: the header asks for less than {@link encryptWithPassword} ever
- *   writes (PBKDF2 below 600,000 iterations; scrypt with r != 8, N < 2^13 or N * p < 2^17).
+ *   writes (PBKDF2 below 600,000 iterations; scrypt off OWASP 2023's table: r != 8, N < 2^13, or p
+ *   below the table's p for N).
  */
 export type PasswordEnvelopeErrorCode =
   | Exclude<EnvelopeErrorCode, 'ENVELOPE_KEY_UNKNOWN' | 'ENVELOPE_NOT_TEXT'>
@@ -84,26 +85,35 @@ const MIN_ITERATIONS = 600_000;
 const MAX_ITERATIONS = 0xffffffff;
 // OWASP's scrypt table (2023) trades memory for passes at r = 8: (2^17,8,1), (2^16,8,2),
 // (2^15,8,3), (2^14,8,5), (2^13,8,10). The rule enforced, for new keys and for envelope
-// headers alike: r = 8, N at least 2^13 (8 MiB of memory: below that scrypt is no longer
-// memory-hard) and N * p at least 2^17. A large p cannot buy back a small N.
+// headers alike, is exactly that table read as a floor: r = 8, N at least 2^13 (8 MiB of
+// memory: below that scrypt is no longer memory-hard), and p at least the table's p for N
+// (N >= 2^17: 1; 2^16: 2; 2^15: 3; 2^14: 5; 2^13: 10). A large p cannot buy back a small N.
 const SCRYPT_R = 8;
 const MIN_SCRYPT_LOG2_N = 13;
 const MAX_SCRYPT_LOG2_N = 30;
-const MIN_SCRYPT_NP = 2 ** 17;
+const OWASP_MIN_P: Readonly<Record<number, number>> = { 13: 10, 14: 5, 15: 3, 16: 2 };
 const MAX_SCRYPT_P = 255;
 const DEFAULT_MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
 
+/** The smallest p OWASP's table pairs with N = 2^log2N (log2N >= 13). */
+const minScryptP = (log2N: number): number => OWASP_MIN_P[log2N] ?? 1;
+
 /** Why scrypt parameters fall short of the floor, or undefined when they meet it. */
 function scryptFloorProblem(N: number, r: number, p: number): string | undefined {
-  if (r === SCRYPT_R && N >= 2 ** MIN_SCRYPT_LOG2_N && N * p >= MIN_SCRYPT_NP) return undefined;
+  const exact = Number.isInteger(Math.log2(N));
+  if (r === SCRYPT_R && exact && N >= 2 ** MIN_SCRYPT_LOG2_N && p >= minScryptP(Math.log2(N))) {
+    return undefined;
+  }
   // The closest compliant setting: r = 8, the same N (raised to 2^13 if needed), and the
-  // smallest p that brings N * p to 2^17 (the caller's p when N is kept and p is enough).
-  const log2N = Math.min(Math.max(Math.log2(N), MIN_SCRYPT_LOG2_N), MAX_SCRYPT_LOG2_N);
-  const need = Math.ceil(MIN_SCRYPT_NP / 2 ** log2N);
-  const closestP = 2 ** log2N === N ? Math.max(p, need) : need;
+  // caller's p raised to the table's p for that N.
+  const log2N = Math.min(
+    Math.max(Math.round(Math.log2(N)), MIN_SCRYPT_LOG2_N),
+    MAX_SCRYPT_LOG2_N,
+  );
+  const closestP = Math.max(p, minScryptP(log2N));
   return (
-    `scrypt N=2^${Math.log2(N)}, r=${r}, p=${p} is below the floor (OWASP 2023: r = 8, ` +
-    `N >= 2^13 (8 MiB), N * p >= 2^17); the closest compliant setting is ` +
+    `scrypt N=2^${Math.log2(N)}, r=${r}, p=${p} is below the floor (OWASP 2023: r = 8 and ` +
+    `one of N=2^17 p>=1, N=2^16 p>=2, N=2^15 p>=3, N=2^14 p>=5, N=2^13 p>=10); the closest compliant setting is ` +
     `N=2^${log2N}, r=8, p=${Math.min(closestP, MAX_SCRYPT_P)} (the default is N=2^17, r=8, p=1)`
   );
 }
@@ -343,7 +353,7 @@ export async function decryptWithPassword(
     if (scryptFloorProblem(N, r, p) !== undefined) {
       return fail(
         'ENVELOPE_KDF_TOO_WEAK',
-        'The envelope scrypt parameters are below the floor (r = 8, N >= 2^13, N * p >= 2^17).',
+        'The envelope scrypt parameters are below the floor (OWASP 2023: r = 8, N >= 2^13 with the table\'s p).',
       );
     }
     if (128 * N * r > maxScryptMemory || N * r * p > maxScryptWork) {

@@ -7,6 +7,9 @@ import { createClient } from 'redis';
 import { createRateLimiter } from '../../../core/src/ratelimit/index.js';
 import { createRedisRateLimitStore } from '../rate-limit-store.js';
 
+// The parent gone (a test timed out, vitest killed): stop instead of loading Redis forever.
+process.on('disconnect', () => process.exit(0));
+
 const [url, prefix, key, algorithm, limit, count, kind] = process.argv.slice(2) as [
   string,
   string,

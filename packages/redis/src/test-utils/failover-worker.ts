@@ -9,6 +9,9 @@ import { createCluster } from 'redis';
 import { createRateLimiter, type RateLimitResult } from '../../../core/src/ratelimit/index.js';
 import { createRedisRateLimitStore } from '../rate-limit-store.js';
 
+// The parent gone (a test timed out, vitest killed): stop instead of loading Redis forever.
+process.on('disconnect', () => process.exit(0));
+
 const [portsJson, prefix, key, limit, kind, paceMs, deadlineMs] = process.argv.slice(2) as [
   string,
   string,

@@ -5,6 +5,7 @@
 // after the run.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -85,12 +86,28 @@ export async function waitClusterOk(ports: readonly number[], ms = 30_000): Prom
   }
 }
 
+/** True when nothing listens on `port` of 127.0.0.1 (a bind succeeds). */
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 const cli = (port: number, ...args: string[]) =>
   run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 10_000 });
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  ms = 20_000,
+  fatal: () => Error | undefined = () => undefined,
+): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
+    const error = fatal();
+    if (error) throw error;
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -107,8 +124,10 @@ export async function startLocalCluster({
   const ports: number[] = [];
   while (ports.length < 6) {
     const port = await freePort();
-    // The cluster bus listens on port + 10000; keep both free and distinct.
-    if (port < 55_000 && !ports.includes(port)) ports.push(port);
+    // The cluster bus listens on port + 10000: both must be free and no node's bus port may be
+    // another node's client port.
+    const clash = ports.some((p) => p === port || p + 10_000 === port || p === port + 10_000);
+    if (port < 55_000 && !clash && (await canBind(port + 10_000))) ports.push(port);
   }
   const spawnNode = (port: number): ChildProcess =>
     spawn(
@@ -132,11 +151,15 @@ export async function startLocalCluster({
         'no',
       ],
       { stdio: 'ignore' },
-    );
+    ).once('error', (error) => {
+      spawnError ??= error;
+    });
+  let spawnError: Error | undefined;
   const children: ChildProcess[] = ports.map(spawnNode);
   const exited = (c: ChildProcess) =>
     new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      // A process that never started (ENOENT) emits no 'exit'.
+      if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return resolve();
       c.once('exit', () => resolve());
     });
   const kill = async (port: number) => {
@@ -163,9 +186,17 @@ export async function startLocalCluster({
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const cannotStart = () =>
+      spawnError &&
+      new Error(
+        `redis cluster: cannot start redis-server (${spawnError.message}); npm test installs it (scripts/test-env.sh)`,
+      );
     for (const port of ports) {
-      await waitFor(`node ${port} answers`, async () =>
-        (await cli(port, 'ping')).stdout.includes('PONG'),
+      await waitFor(
+        `node ${port} answers`,
+        async () => (await cli(port, 'ping')).stdout.includes('PONG'),
+        20_000,
+        cannotStart,
       );
     }
     await run(

@@ -173,8 +173,17 @@ export function createPrivateRedis(port: number): PrivateRedis {
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
         { stdio: 'ignore' },
       );
+      let spawnError: Error | undefined;
+      child.once('error', (error) => {
+        spawnError = error;
+      });
       // Wait until it answers.
       for (let i = 0; i < 100; i++) {
+        if (spawnError) {
+          throw new Error(
+            `cannot start redis-server (${spawnError.message}); npm test installs it (scripts/test-env.sh)`,
+          );
+        }
         const ok = await new Promise<boolean>((resolve) => {
           const probe = new Redis(url, {
             lazyConnect: true,
@@ -199,7 +208,7 @@ export function createPrivateRedis(port: number): PrivateRedis {
     async stop() {
       const c = child;
       child = undefined;
-      if (!c || c.exitCode !== null) return;
+      if (!c || c.exitCode !== null || c.pid === undefined) return;
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill('SIGTERM');

@@ -149,7 +149,13 @@ describe('scrypt floor (issue 19: OWASP 2023 pairs at r = 8)', { timeout: 30_000
   });
 
   it('accepts every row of the OWASP 2023 table', async () => {
-    for (const [log2N, p] of [[17, 1], [16, 2], [15, 3], [14, 5], [13, 10]] as const) {
+    for (const [log2N, p] of [
+      [17, 1],
+      [16, 2],
+      [15, 3],
+      [14, 5],
+      [13, 10],
+    ] as const) {
       await expect(
         deriveKeyFromPassword('x', { kdf: 'scrypt', N: 2 ** log2N, r: 8, p }),
       ).resolves.toBeDefined();

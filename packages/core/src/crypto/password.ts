@@ -106,10 +106,7 @@ function scryptFloorProblem(N: number, r: number, p: number): string | undefined
   }
   // The closest compliant setting: r = 8, the same N (raised to 2^13 if needed), and the
   // caller's p raised to the table's p for that N.
-  const log2N = Math.min(
-    Math.max(Math.round(Math.log2(N)), MIN_SCRYPT_LOG2_N),
-    MAX_SCRYPT_LOG2_N,
-  );
+  const log2N = Math.min(Math.max(Math.round(Math.log2(N)), MIN_SCRYPT_LOG2_N), MAX_SCRYPT_LOG2_N);
   const closestP = Math.max(p, minScryptP(log2N));
   return (
     `scrypt N=2^${Math.log2(N)}, r=${r}, p=${p} is below the floor (OWASP 2023: r = 8 and ` +
@@ -353,7 +350,7 @@ export async function decryptWithPassword(
     if (scryptFloorProblem(N, r, p) !== undefined) {
       return fail(
         'ENVELOPE_KDF_TOO_WEAK',
-        'The envelope scrypt parameters are below the floor (OWASP 2023: r = 8, N >= 2^13 with the table\'s p).',
+        "The envelope scrypt parameters are below the floor (OWASP 2023: r = 8, N >= 2^13 with the table's p).",
       );
     }
     if (128 * N * r > maxScryptMemory || N * r * p > maxScryptWork) {

@@ -207,25 +207,43 @@ describe('the Hono adapter serving a request', () => {
 });
 
 describe('Deno imports core by file path', () => {
-  // A Deno project with no package.json (only a deno.json import map for core's three npm
+  // A Deno project with no package.json (only a deno.json import map for core's npm
   // dependencies): nothing resolves a `#` subpath import there, so the built files must not
   // contain any. The map points at the installed copies so no network is needed.
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'jaf-sec-deno-'));
     const core = join(repo, 'packages', 'core');
-    const pkgDir = (name: string) => realpathSync(join(core, 'node_modules', name));
-    const entry = (name: string) => {
-      const manifest = JSON.parse(readFileSync(join(pkgDir(name), 'package.json'), 'utf8'));
-      let target = manifest.exports['.'];
+    // Where a package is installed, as seen from the package (or core) that depends on it.
+    const pkgDir = (name: string, from = join(core, 'node_modules')) =>
+      realpathSync(join(from, name));
+    const entry = (dirOfPkg: string) => {
+      const manifest = JSON.parse(readFileSync(join(dirOfPkg, 'package.json'), 'utf8'));
+      let target = manifest.exports?.['.'] ?? manifest.module ?? manifest.main;
       while (typeof target !== 'string') target = target.import ?? target.default;
-      return pathToFileURL(join(pkgDir(name), target)).href;
+      return pathToFileURL(join(dirOfPkg, target)).href;
     };
-    const imports = {
-      valibot: entry('valibot'),
-      jose: entry('jose'),
-      '@noble/hashes/': `${pathToFileURL(pkgDir('@noble/hashes')).href}/`,
+    // Every runtime dependency core declares, and theirs (pnpm installs a package's own
+    // dependencies beside it), so a new one cannot be forgotten here.
+    const imports: Record<string, string> = {};
+    // tldts's ES module tree imports tldts-core without file extensions, which Deno refuses
+    // outside npm: its self-contained ES bundle is the file to map (npm:tldts works as well).
+    const bundled: Record<string, string> = { tldts: 'dist/index.esm.min.js' };
+    const add = (name: string, from?: string) => {
+      if (imports[name] || imports[`${name}/`]) return;
+      const at = pkgDir(name, from);
+      if (bundled[name]) {
+        imports[name] = pathToFileURL(join(at, bundled[name])).href;
+        return;
+      }
+      if (name === '@noble/hashes') imports[`${name}/`] = `${pathToFileURL(at).href}/`;
+      else imports[name] = entry(at);
+      const manifest = JSON.parse(readFileSync(join(at, 'package.json'), 'utf8'));
+      const beside = at.slice(0, at.length - name.length);
+      for (const dep of Object.keys(manifest.dependencies ?? {})) add(dep, beside);
     };
+    const coreManifest = JSON.parse(readFileSync(join(core, 'package.json'), 'utf8'));
+    for (const name of Object.keys(coreManifest.dependencies ?? {})) add(name);
     writeFileSync(join(dir, 'deno.json'), JSON.stringify({ imports }, null, 2));
     copyFileSync(src('deno-file-path.mjs'), join(dir, 'main.mjs'));
   });

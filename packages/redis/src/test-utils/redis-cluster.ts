@@ -212,6 +212,13 @@ export async function startLocalCluster({
       { timeout: 60_000 },
     );
     await waitClusterOk(ports);
+    // cluster_state:ok does not mean the replicas have synced: a failover before that fails.
+    for (const port of ports) {
+      await waitFor(`node ${port} is a master or a synced replica`, async () => {
+        const { stdout } = await cli(port, 'info', 'replication');
+        return stdout.includes('role:master') || stdout.includes('master_link_status:up');
+      });
+    }
     return { ports, kill, restart, stop };
   } catch (error) {
     await stop();

@@ -3,6 +3,7 @@
 // The HTML sanitizer is deliberately left out of the root: it is only at `@jaf-sec/core/sanitize`.
 
 export * from './audit/index.js';
+export * from './capabilities/index.js';
 export * from './config/index.js';
 export * from './crypto/index.js';
 export * from './headers/index.js';

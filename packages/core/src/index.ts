@@ -2,6 +2,7 @@
 // its own subpath (e.g. `@jaf-sec/core/tokens`) so bundles carry only what they import.
 // The HTML sanitizer is deliberately left out of the root: it is only at `@jaf-sec/core/sanitize`.
 
+export * from './approvals/index.js';
 export * from './audit/index.js';
 export * from './capabilities/index.js';
 export * from './config/index.js';

@@ -21,3 +21,4 @@ export * from './shield/index.js';
 export * from './signing/index.js';
 export * from './tls/index.js';
 export * from './tokens/index.js';
+export * from './url-policy/index.js';

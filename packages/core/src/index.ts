@@ -4,6 +4,7 @@
 
 export * from './approvals/index.js';
 export * from './audit/index.js';
+export * from './budgets/index.js';
 export * from './capabilities/index.js';
 export * from './config/index.js';
 export * from './crypto/index.js';

@@ -8,6 +8,7 @@ export * from './budgets/index.js';
 export * from './capabilities/index.js';
 export * from './config/index.js';
 export * from './crypto/index.js';
+export * from './exfiltration/index.js';
 export * from './headers/index.js';
 export * from './input/index.js';
 export type { Result, ResultError } from './internal/result.js';

@@ -72,10 +72,78 @@ const MD_REFERENCE = /^ {0,3}\[([^[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)(?:[ \t][^\n]
 const AUTOLINK = /<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*)>/g;
 // An HTML start tag, and its attributes.
 const HTML_TAG = /<[a-zA-Z][^<>]*>/g;
-const HTML_ATTR = /([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)/g;
-// Bare URLs: scheme://... (any scheme) and www. (which GFM links as http).
-const BARE_URL = /\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s<>"'`]*|\bwww\.[^\s<>"'`]+/g;
-const TRAILING_PUNCTUATION = /[.,;:!?'")\]}*_~]+$/;
+// A name starts only where the previous character cannot continue one.
+const HTML_ATTR =
+  /(?<![-a-zA-Z0-9_:.])([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)/g;
+
+/** Characters that end a bare URL. */
+const isUrlEnd = (c: number): boolean =>
+  c <= 32 ||
+  c === 60 /* < */ ||
+  c === 62 /* > */ ||
+  c === 34 /* " */ ||
+  c === 39 /* ' */ ||
+  c === 96; /* ` */
+const isSchemeChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 48 && c <= 57) ||
+  c === 43 ||
+  c === 45 ||
+  c === 46;
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const TRAILING = new Set('.,;:!?\'")]}*_~'.split('').map((ch) => ch.charCodeAt(0)));
+
+/**
+ * Bare URLs (`scheme://...`, any scheme, and `www.` which GFM links as http), found by a
+ * scanner that visits each character a bounded number of times: [start, end) pairs, trailing
+ * punctuation excluded as GFM does.
+ */
+function findBareUrls(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const lower = text.toLowerCase();
+  let from = 0;
+  while (from < text.length) {
+    const sep = text.indexOf('://', from);
+    const www = lower.indexOf('www.', from);
+    let start = -1;
+    let after = -1;
+    if (sep !== -1 && (www === -1 || sep <= www + 3)) {
+      // The scheme: up to 32 scheme characters before "://", starting with a letter.
+      let s = sep;
+      while (s > from && sep - s < 32 && isSchemeChar(text.charCodeAt(s - 1))) s--;
+      while (s < sep && !isLetter(text.charCodeAt(s))) s++;
+      if (s < sep) start = s;
+      after = sep + 3;
+    } else if (www !== -1) {
+      const prev = www > 0 ? text.charCodeAt(www - 1) : 32;
+      if (!isSchemeChar(prev)) start = www;
+      after = www + 4;
+    } else {
+      break;
+    }
+    if (start === -1) {
+      from = after;
+      continue;
+    }
+    let end = after;
+    while (end < text.length && !isUrlEnd(text.charCodeAt(end))) end++;
+    let trimmed = end;
+    while (trimmed > after && TRAILING.has(text.charCodeAt(trimmed - 1))) trimmed--;
+    out.push([start, trimmed]);
+    from = end;
+  }
+  return out;
+}
+
+/** Trims ASCII controls and spaces at both ends (what a browser does to an href). */
+function trimControls(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && text.charCodeAt(a) <= 32) a++;
+  while (b > a && text.charCodeAt(b - 1) <= 32) b--;
+  return text.slice(a, b);
+}
 
 const URL_ATTRIBUTES = new Set([
   'href',
@@ -201,9 +269,12 @@ export function createExfiltrationGuard(options: ExfiltrationGuardOptions = {}):
   /** Why `raw` may not stay, or undefined when it may. */
   function judge(raw: string): RemovalReason | undefined {
     // Browsers drop tabs and newlines anywhere in a URL and trim spaces and controls.
-    let url = decodeEntities(raw.startsWith('<') && raw.endsWith('>') ? raw.slice(1, -1) : raw)
-      .replace(/[\t\n\r]/g, '')
-      .replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+    let url = trimControls(
+      decodeEntities(raw.startsWith('<') && raw.endsWith('>') ? raw.slice(1, -1) : raw).replace(
+        /[\t\n\r]/g,
+        '',
+      ),
+    );
     if (url.length === 0) return undefined;
     // "//host", "\\host", "/\host": protocol-relative, another origin.
     if (/^[/\\]{2}/.test(url)) url = `https:${url}`;
@@ -293,14 +364,20 @@ export function createExfiltrationGuard(options: ExfiltrationGuardOptions = {}):
       return tag;
     });
     // 6. Bare URLs anywhere (also the safety net for constructs the patterns above missed).
-    out = out.replace(BARE_URL, (match) => {
-      const trail = TRAILING_PUNCTUATION.exec(match)?.[0] ?? '';
-      const url = trail ? match.slice(0, -trail.length) : match;
-      const reason = judge(url.startsWith('www.') ? `https://${url}` : url);
-      if (reason === undefined) return match;
-      note('bare-url', reason, url);
-      return `[link removed]${trail}`;
-    });
+    const bare = findBareUrls(out);
+    if (bare.length > 0) {
+      let rebuilt = '';
+      let last = 0;
+      for (const [start, end] of bare) {
+        const url = out.slice(start, end);
+        const reason = judge(/^www\./i.test(url) ? `https://${url}` : url);
+        if (reason === undefined) continue;
+        note('bare-url', reason, url);
+        rebuilt += `${out.slice(last, start)}[link removed]`;
+        last = end;
+      }
+      out = rebuilt + out.slice(last);
+    }
     return ok({ text: out, removed });
   }
 

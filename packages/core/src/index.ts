@@ -13,6 +13,7 @@ export * from './headers/index.js';
 export * from './input/index.js';
 export type { Result, ResultError } from './internal/result.js';
 export * from './keys/index.js';
+export * from './leaks/index.js';
 export * from './moderation/index.js';
 export * from './privacy/index.js';
 export * from './protect/index.js';

@@ -72,9 +72,6 @@ const MD_REFERENCE = /^ {0,3}\[([^[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)(?:[ \t][^\n]
 const AUTOLINK = /<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*)>/g;
 // An HTML start tag, and its attributes.
 const HTML_TAG = /<[a-zA-Z][^<>]*>/g;
-// A name starts only where the previous character cannot continue one.
-const HTML_ATTR =
-  /(?<![-a-zA-Z0-9_:.])([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)/g;
 
 /** Characters that end a bare URL. */
 const isUrlEnd = (c: number): boolean =>
@@ -132,6 +129,42 @@ function findBareUrls(text: string): [number, number][] {
     while (trimmed > after && TRAILING.has(text.charCodeAt(trimmed - 1))) trimmed--;
     out.push([start, trimmed]);
     from = end;
+  }
+  return out;
+}
+
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isNameChar = (c: number): boolean => isSchemeChar(c) || c === 95 /* _ */ || c === 58; /* : */
+
+/** The `name=value` attributes of an HTML start tag (values unquoted), by a linear scan. */
+function tagAttributes(tag: string): [string, string][] {
+  const out: [string, string][] = [];
+  let i = 1;
+  while (i < tag.length && isNameChar(tag.charCodeAt(i))) i++; // the tag name
+  while (i < tag.length) {
+    if (!isNameChar(tag.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const nameStart = i;
+    while (i < tag.length && isNameChar(tag.charCodeAt(i))) i++;
+    const name = tag.slice(nameStart, i);
+    let j = i;
+    while (j < tag.length && isSpace(tag.charCodeAt(j))) j++;
+    if (tag.charCodeAt(j) !== 61 /* = */) continue;
+    j++;
+    while (j < tag.length && isSpace(tag.charCodeAt(j))) j++;
+    const q = tag.charCodeAt(j);
+    if (q === 34 || q === 39) {
+      const end = tag.indexOf(String.fromCharCode(q), j + 1);
+      out.push([name, tag.slice(j + 1, end === -1 ? tag.length : end)]);
+      i = end === -1 ? tag.length : end + 1;
+    } else {
+      let end = j;
+      while (end < tag.length && !isSpace(tag.charCodeAt(end)) && tag.charCodeAt(end) !== 62) end++;
+      out.push([name, tag.slice(j, end)]);
+      i = end;
+    }
   }
   return out;
 }
@@ -339,9 +372,8 @@ export function createExfiltrationGuard(options: ExfiltrationGuardOptions = {}):
     });
     // 5. HTML tags with a URL attribute that is not allowed: the tag goes (its text stays).
     out = out.replace(HTML_TAG, (tag) => {
-      for (const m of tag.matchAll(HTML_ATTR)) {
-        const name = m[1]!.toLowerCase();
-        const value = m[2]!.replace(/^["']|["']$/g, '');
+      for (const [rawName, value] of tagAttributes(tag)) {
+        const name = rawName.toLowerCase();
         const urls =
           name === 'srcset' ? value.split(',').map((c) => c.trim().split(/\s/)[0] ?? '') : [value];
         const isUrlAttribute = URL_ATTRIBUTES.has(name) || name === 'style';

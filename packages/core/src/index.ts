@@ -14,6 +14,7 @@ export * from './input/index.js';
 export type { Result, ResultError } from './internal/result.js';
 export * from './keys/index.js';
 export * from './leaks/index.js';
+export * from './mcp/index.js';
 export * from './moderation/index.js';
 export * from './privacy/index.js';
 export * from './protect/index.js';

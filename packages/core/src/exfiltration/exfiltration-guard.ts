@@ -67,9 +67,9 @@ const MD_INLINE = /(!?)\[([^[\]\n]*)\]\((<[^<>\n]*>|[^()\s<][^()\s]*|)(\s[^()\n]
 // Any "](" left over (nested brackets, odd spacing): its destination is judged too.
 const MD_DEST = /\]\([ \t]*(<[^<>\n]*>|[^()\s<][^()\s]*)/g;
 // [label]: dest "title" at the start of a line.
-const MD_REFERENCE = /^ {0,3}\[([^[\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)(?:[ \t][^\n]*)?$/gm;
+const MD_REFERENCE = /^ {0,3}\[([^[\]\n]+)\]:[ \t]*(<[^<>\n]*>|[^\s<]\S*)(?:[ \t][^\n]*)?$/gm;
 // <https://...> autolinks (any scheme).
-const AUTOLINK = /<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*)>/g;
+const AUTOLINK = /<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>/g;
 // An HTML start tag, and its attributes.
 const HTML_TAG = /<[a-zA-Z][^<>]*>/g;
 

@@ -100,9 +100,15 @@ function findBareUrls(text: string): [number, number][] {
   const out: [number, number][] = [];
   const lower = text.toLowerCase();
   let from = 0;
+  // Next occurrences, searched again only once passed: each search moves forward, so the
+  // whole scan stays linear however many separators the text holds.
+  let nextSep = -2;
+  let nextWww = -2;
   while (from < text.length) {
-    const sep = text.indexOf('://', from);
-    const www = lower.indexOf('www.', from);
+    if (nextSep !== -1 && nextSep < from) nextSep = text.indexOf('://', from);
+    if (nextWww !== -1 && nextWww < from) nextWww = lower.indexOf('www.', from);
+    const sep = nextSep;
+    const www = nextWww;
     let start = -1;
     let after = -1;
     if (sep !== -1 && (www === -1 || sep <= www + 3)) {

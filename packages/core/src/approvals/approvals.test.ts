@@ -74,6 +74,9 @@ describe('approval tickets', () => {
     expect(codeOf(await other({ tool: 'delete_account' }))).toBe('APPROVAL_WRONG_TOOL');
     expect(codeOf(await other({ conversation: 'conv-8' }))).toBe('APPROVAL_WRONG_CONVERSATION');
     expect(codeOf(await other({ args: '{"amount":' }))).toBe('APPROVAL_ARGUMENTS_INVALID');
+    const duplicate =
+      '{"to":"acct-1","amount":120,"memo":{"ref":"inv-9","lines":[1,2]},"to":"acct-666"}';
+    expect(codeOf(await other({ args: duplicate }))).toBe('APPROVAL_ARGUMENTS_INVALID');
     expect(codeOf(await other({ args: { n: Number.NaN } }))).toBe('APPROVAL_ARGUMENTS_INVALID');
     // None of those used the ticket up.
     expect(codeOf(await verifier.verify(ticket, call))).toBe('OK');

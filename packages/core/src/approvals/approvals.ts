@@ -7,6 +7,7 @@ import { fail, ok, type Result } from '../internal/result.js';
 import { checkNonce, type NonceStore } from '../signing/nonce-store.js';
 import { createTokenIssuer } from '../tokens/create-token-issuer.js';
 import { createTokenVerifier } from '../tokens/create-token-verifier.js';
+import { parseJsonObject } from '../tokens/parse-json-object.js';
 import type { TokenSigningKey, TokenVerificationKey } from '../tokens/token-types.js';
 
 /** The JWT `typ` of approval tickets: no other token of the same key passes for one. */
@@ -80,11 +81,11 @@ const isId = (v: unknown): v is string =>
 export function hashApprovalArguments(args: unknown): string | undefined {
   let value = args;
   if (typeof args === 'string') {
-    try {
-      value = JSON.parse(args);
-    } catch {
-      return undefined;
-    }
+    // JSON text must be an object without duplicate names: with duplicates, the approved
+    // text and the executed arguments could be read differently by two parsers.
+    if (args.length > 1024 * 1024) return undefined;
+    value = parseJsonObject(args);
+    if (value === undefined) return undefined;
   }
   const canonical = canonicalJson(value);
   return canonical.ok ? encodeBase64Url(hash('sha256', canonical.text)) : undefined;

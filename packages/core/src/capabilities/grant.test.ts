@@ -70,6 +70,11 @@ describe('checkCall', () => {
     expect(call('ping', '{"a":1}')).toBe('OK'); // JSON text, as OpenAI sends arguments
     expect(call('ping', '{"a":')).toBe('ARGUMENTS_MALFORMED');
     expect(call('ping', '[1]')).toBe('ARGUMENTS_MALFORMED');
+    // Duplicate names could be read as two different calls: refused.
+    expect(call('read_file', '{"path":"/srv/a","mode":"r","path":"/etc/passwd"}')).toBe(
+      'ARGUMENTS_MALFORMED',
+    );
+    expect(call('read_file', '{"path":"/srv/a","mode":"r"}')).toBe('OK');
     expect(call('ping', null)).toBe('OK'); // no arguments at all: treated as {}
   });
 

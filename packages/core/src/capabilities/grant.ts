@@ -2,6 +2,7 @@
 // narrowing (always within the parent), and checking one call against a grant.
 
 import { fail, ok, type Result } from '../internal/result.js';
+import { parseJsonObject } from '../tokens/parse-json-object.js';
 import type {
   CallLimit,
   CapabilityClaim,
@@ -28,6 +29,8 @@ export const GRANT_LIMITS = {
 } as const;
 
 const NAME = /^[\w.:/@-]+$/;
+/** Longest JSON text of tool arguments read. */
+const MAX_ARGS_TEXT = 1024 * 1024;
 
 function isName(value: unknown): value is string {
   return (
@@ -290,11 +293,9 @@ export function checkCall(
   const grant = claim.tools[call.tool]!;
   let args: unknown = call.args ?? {};
   if (typeof args === 'string') {
-    try {
-      args = JSON.parse(args);
-    } catch {
-      args = undefined;
-    }
+    // Duplicate names are refused: JSON.parse keeps the last, another parser (the tool's) may
+    // keep the first, and the call checked must be the call run.
+    args = args.length > MAX_ARGS_TEXT ? undefined : parseJsonObject(args);
   }
   if (!isPlainObject(args)) {
     return fail('ARGUMENTS_MALFORMED', 'The tool arguments are not a JSON object.');

@@ -3,6 +3,11 @@ import { BoundedMap } from '../internal/bounded-map.js';
 /** One call counter: at most `limit` calls, counted until `expiresAt` (ms since the epoch). */
 export interface CallCounter {
   readonly key: string;
+  /**
+   * The same for every counter of one `consume` (the chain's first budget): a shared store
+   * keeps them together (one Redis Cluster hash slot).
+   */
+  readonly group: string;
   readonly limit: number;
   readonly expiresAt: number;
 }

@@ -181,8 +181,10 @@ export function createCapabilityVerifier(options: CapabilityVerifierOptions): Ca
         const { limits, tool } = permitted.value;
         if (limits.length > 0) {
           if (calls === undefined) return UNAVAILABLE;
+          const group = limits[0]![0];
           const counters: CallCounter[] = limits.map(([jti, max, exp]) => ({
             key: `cap:${jti}:${tool}`,
+            group,
             limit: max,
             expiresAt: exp * 1000,
           }));

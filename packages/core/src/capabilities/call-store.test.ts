@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CallStoreFullError, createMemoryCallStore } from './call-store.js';
 
-const c = (key: string, limit: number, expiresAt = 10_000) => ({ key, group: 'g', limit, expiresAt });
+const c = (key: string, limit: number, expiresAt = 10_000) => ({
+  key,
+  group: 'g',
+  limit,
+  expiresAt,
+});
 
 describe('createMemoryCallStore', () => {
   it('counts up to each limit, all or nothing', async () => {

@@ -4,6 +4,10 @@
 
 export type { RedisBanStoreOptions } from './ban-store.js';
 export { createRedisBanStore } from './ban-store.js';
+export type { RedisBudgetStoreOptions } from './budget-store.js';
+export { createRedisBudgetStore, RedisBudgetScopeFullError } from './budget-store.js';
+export type { RedisCallStoreOptions } from './call-store.js';
+export { createRedisCallStore } from './call-store.js';
 export type { RedisKeyStoreOptions } from './key-store.js';
 export { createRedisKeyStore } from './key-store.js';
 export type { RedisNonceStoreOptions } from './nonce-store.js';

@@ -140,6 +140,63 @@ const asyncRatio = limits[1]!.ratio;
 note(
   `- async / sync: **${asyncRatio.toFixed(2)}x** (target <= 1.3x); express-rate-limit / async: **${(limits[3]!.medianNs / limits[1]!.medianNs).toFixed(2)}x** (target >= 1.5x); async with a passed-in store ('rl:' prefix) / sync: ${limits[2]!.ratio.toFixed(2)}x`,
 );
+/**
+ * CPU-time cross-check: process.cpuUsage counts every thread of the process (the main
+ * thread and V8's GC helpers; none of these candidates uses the thread pool), which other
+ * processes on a loaded machine inflate far less than wall time. 31 alternating blocks
+ * of `n` ops; the figure is the median of the per-block ratios.
+ */
+async function cpuRatio(
+  label: string,
+  base: [() => unknown, boolean],
+  ours: [() => unknown, boolean],
+  n: number,
+): Promise<void> {
+  const cpu = async ([fn, isAsync]: [() => unknown, boolean]): Promise<number> => {
+    gc?.();
+    const start = process.cpuUsage();
+    if (isAsync) for (let i = 0; i < n; i++) await fn();
+    else for (let i = 0; i < n; i++) fn();
+    const used = process.cpuUsage(start);
+    return used.user + used.system;
+  };
+  await cpu(base);
+  await cpu(ours);
+  const ratios: number[] = [];
+  for (let i = 0; i < 31; i++) {
+    const b0 = await cpu(base);
+    ratios.push((await cpu(ours)) / b0);
+  }
+  ratios.sort((x, y) => x - y);
+  note(
+    `- CPU-time cross-check (main thread + GC helpers), ${label}: **${ratios[15]!.toFixed(2)}x** (interquartile ${ratios[7]!.toFixed(2)}-${ratios[23]!.toFixed(2)}x)`,
+  );
+}
+const [c1, c2, c3] = [cycler(), cycler(), cycler()];
+await cpuRatio(
+  'jaf-sec uncached verify / floor',
+  [() => floor(c1()), false],
+  [() => uncached.verify(c2()), true],
+  20_000,
+);
+await cpuRatio(
+  'fast-jwt uncached / jaf-sec uncached verify',
+  [() => uncached.verify(c2()), true],
+  [() => fast(c3()), false],
+  20_000,
+);
+await cpuRatio(
+  'async limiter (own store, awaited) / sync limiter',
+  [() => sync.limit(k1[i1++ % KEYS]!), false],
+  [() => asyncLimiter.limit(k2[i2++ % KEYS]!), true],
+  50_000,
+);
+await cpuRatio(
+  'express-rate-limit MemoryStore (awaited) / async limiter (awaited)',
+  [() => asyncLimiter.limit(k2[i2++ % KEYS]!), true],
+  [() => erl.increment(k3[i3++ % KEYS]!), true],
+  50_000,
+);
 note(
   `Load average at end: ${loadavg()
     .map((l) => l.toFixed(2))

@@ -136,6 +136,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
   const failMode = checkFailMode(options.failMode);
   const prefix = options.prefix ?? 'rl:';
+  // A memory store this limiter made itself is shared with no one, so its keys need no
+  // prefix: skipping it saves building (and hashing) a new string on every decision.
+  const storePrefix = options.store === undefined ? '' : prefix;
   const clock = options.clock ?? Date.now;
 
   // The in-memory store decides synchronously: skip the store's promise and the async
@@ -149,12 +152,20 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   function limit(key: string, call?: RateLimitCallOptions): Promise<RateLimitResult> {
     if (!memory) return limitInStore(key, call);
-    const now = callTime('limit', call?.now, clock);
+    // The synchronous limiter's fast path: the clock read directly, the full option checks
+    // (and their error) only for a time outside the valid range or a cost other than 1.
+    let now = call?.now;
+    if (now === undefined) now = clock();
+    if (typeof now !== 'number' || !(now >= 0 && now <= TIME_MS.max)) {
+      now = callTime('limit', now, clock);
+    }
     const cost = call?.cost ?? 1;
-    const bad = checkCost(cost, policy);
-    if (bad) return Promise.resolve(denyWithout(policy, bad, now));
+    if (cost !== 1) {
+      const bad = checkCost(cost, policy);
+      if (bad) return Promise.resolve(denyWithout(policy, bad, now));
+    }
     memory.consumeInto(
-      prefix + key,
+      storePrefix === '' ? key : storePrefix + key,
       algorithm,
       policy.limit,
       policy.windowMs,
@@ -205,7 +216,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     limit,
     async reset(key: string) {
       try {
-        await store.reset?.(`${prefix}${key}`);
+        await store.reset?.(memory ? storePrefix + key : `${prefix}${key}`);
       } catch {
         // A reset that fails leaves the old count, which only errs on the strict side.
       }

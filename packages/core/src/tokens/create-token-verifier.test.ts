@@ -455,6 +455,38 @@ describe('the parsed-payload cache', () => {
     );
   });
 
+  it('is bypassed while it misses throughout, and resumes once tokens repeat', async () => {
+    // Cached claims are shared (the same frozen object each call); uncached ones are parsed
+    // anew. That identity shows whether a call used the cache.
+    const size = 4;
+    const verifier = createTokenVerifier({ keys: [hs()], claimsCacheSize: size });
+    const cachedTwice = async (token: string): Promise<boolean> => {
+      const a = await verifier.verify(token, { now: NOW });
+      const b = await verifier.verify(token, { now: NOW });
+      if (!a.ok || !b.ok) throw new Error('refused');
+      expect(b.value.claims).toEqual(a.value.claims);
+      return a.value.claims === b.value.claims;
+    };
+    const repeated = sign({ ...claims, sub: 'repeated' });
+    expect(await cachedTwice(repeated)).toBe(true);
+    // A flood of never-seen tokens: twice the cache's size of misses in a row.
+    for (let i = 0; i < size * 2; i++) {
+      const result = await verifier.verify(sign({ ...claims, sub: `flood-${i}` }), { now: NOW });
+      expect(result.ok && result.value.claims.sub).toBe(`flood-${i}`);
+    }
+    // Bypassed: the same token is verified (correctly) without reuse for a span of calls.
+    expect(await cachedTwice(repeated)).toBe(false);
+    const forged = `${repeated.slice(0, -2)}${repeated.endsWith('AA') ? 'BA' : 'AA'}`;
+    expect(codeOf(await verifier.verify(forged, { now: NOW }))).toBe('TOKEN_SIGNATURE_INVALID');
+    expect(codeOf(await verifier.verify(repeated, { now: NOW + 60_000 }))).toBe('TOKEN_EXPIRED');
+    // The span is bounded: after it, the cache is asked again and a repeat is a hit.
+    for (let i = 0; i < size * 4; i++) await verifier.verify(repeated, { now: NOW });
+    expect(await cachedTwice(repeated)).toBe(true);
+    expect(verifier.verifySync(repeated, { now: NOW })).toEqual(
+      await verifier.verify(repeated, { now: NOW }),
+    );
+  });
+
   it('reports the header each token came with when two keys sign the same payload', async () => {
     const a = hs(new Uint8Array(32).fill(1), 'a');
     const b = hs(new Uint8Array(32).fill(2), 'b');

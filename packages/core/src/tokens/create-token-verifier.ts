@@ -136,6 +136,8 @@ interface PayloadEntry {
 }
 
 const HEADER_CACHE_SIZE = 64;
+/** Longest span of calls the claims and MAC caches are bypassed for after missing throughout. */
+const MAX_BYPASS_SPAN = 65_536;
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 
 function toList(
@@ -284,17 +286,54 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
   let lastPayloadSegment = '';
   let lastPayload: PayloadEntry | undefined;
 
+  // A cache that never hits (every call a token not seen lately: many clients, short-lived
+  // tokens, a flood) would cost a hash, a lookup and an insertion of two long strings per
+  // call for nothing, making each miss slower than no cache at all. After as many misses in
+  // a row as twice its size it is bypassed (no lookup, no insertion) for a span of calls
+  // that doubles while the misses go on, up to MAX_BYPASS_SPAN; one hit ends it. While
+  // bypassed every call does exactly what an uncached verifier does, so results are the
+  // same either way; only the reuse is suspended.
+  const missesToBypass = payloadCacheSize * 2;
+  let missesInARow = 0;
+  let bypassSpan = 0;
+  let bypassLeft = 0;
+  /** Whether this call may use the caches (and counts it while they are bypassed). */
+  function cacheInUse(): boolean {
+    if (payloadCacheSize === 0) return false;
+    if (bypassLeft === 0) return true;
+    bypassLeft--;
+    return false;
+  }
+  function cacheMissed(): void {
+    if (++missesInARow < missesToBypass) return;
+    missesInARow = 0;
+    bypassSpan = Math.min(MAX_BYPASS_SPAN, Math.max(bypassSpan * 2, missesToBypass * 2));
+    bypassLeft = bypassSpan;
+  }
+  function cacheHit(): void {
+    missesInARow = 0;
+    bypassSpan = 0;
+  }
+  // Whether the call under way uses the caches: set by verifyNow, read by payloadEntry.
+  let useCache = payloadCacheSize > 0;
+
   /** Decodes, parses and statically checks an authenticated payload segment. */
   function payloadEntry(token: string, dot1: number, dot2: number): PayloadEntry | undefined {
     const segment = token.slice(dot1 + 1, dot2);
-    if (payloadCacheSize > 0) {
-      if (segment === lastPayloadSegment && lastPayload !== undefined) return lastPayload;
+    const cache = useCache;
+    if (cache) {
+      if (segment === lastPayloadSegment && lastPayload !== undefined) {
+        cacheHit();
+        return lastPayload;
+      }
       const cached = payloadCache.get(segment);
       if (cached !== undefined) {
+        cacheHit();
         lastPayloadSegment = segment;
         lastPayload = cached;
         return cached;
       }
+      cacheMissed();
     }
     const claims = decodeSegment(segment);
     if (claims === undefined) return undefined;
@@ -308,7 +347,7 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
       settled: undefined,
       resultHeader: undefined,
     };
-    if (payloadCacheSize > 0) {
+    if (cache) {
       // Bounded: a flood of distinct valid tokens only costs re-parsing, never memory.
       if (payloadCache.size >= payloadCacheSize) payloadCache.clear();
       payloadCache.set(segment, entry);
@@ -442,8 +481,12 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     // reused, so a repeated token costs no allocation here.
     if (payload.resultHeader !== header || payload.result === undefined) {
       payload.result = Object.freeze(ok(Object.freeze({ header, claims })));
-      payload.settled = Object.freeze(Promise.resolve(payload.result));
+      payload.settled = undefined;
       payload.resultHeader = header;
+    }
+    // The settled promise only once `verify` asks for one (`verifySync` never does).
+    if (!sync && payload.settled === undefined) {
+      payload.settled = Object.freeze(Promise.resolve(payload.result));
     }
     if (mustCheckRevocation) {
       if (sync) return undefined;
@@ -540,20 +583,23 @@ export function createTokenVerifier<C extends TokenClaims = TokenClaims>(
     if (!entry.ok) return entry;
     const keys = entry.keys;
     if (keys === undefined || keys[0]!.kind !== 'hmac') {
+      useCache = cacheInUse();
       return verifyPublic(token, dot1, dot2, entry, callOptions, sync);
     }
     // HMAC: compare the base64url of the expected MAC with the token's text in constant
     // time. Equal text means equal bytes, and only the canonical spelling can be equal.
     const signingInput = token.slice(0, dot2);
     const signature = token.slice(dot2 + 1);
-    const known = payloadCacheSize > 0 ? macCache.get(signingInput) : undefined;
+    const cache = cacheInUse();
+    useCache = cache;
+    const known = cache ? macCache.get(signingInput) : undefined;
     let valid = known !== undefined && timingSafeEqualString(known, signature);
     for (let i = 0; !valid && i < keys.length; i++) {
       const key = keys[i] as Extract<PreparedVerificationKey, { kind: 'hmac' }>;
       const mac = key.hmac.signBase64Url(signingInput);
       if (timingSafeEqualString(mac, signature)) {
         valid = true;
-        if (payloadCacheSize > 0) {
+        if (cache) {
           // Bounded like the claims: distinct valid tokens only cost recomputing.
           if (macCache.size >= payloadCacheSize) macCache.clear();
           macCache.set(signingInput, mac);

@@ -2,17 +2,17 @@
 // output), with per-category recall and false-alarm rates. The held-out half is the result;
 // train is shown only as a reference. Run: node --import tsx bench/injection/evaluate.ts
 import { writeFileSync } from 'node:fs';
-import type { InjectionModel } from '../../packages/core/src/injection/features.js';
+import {
+  type InjectionModel,
+  PRIOR_BIAS,
+  PRIOR_SIGNAL_WEIGHTS,
+} from '../../packages/core/src/injection/features.js';
 import { scanToolOutput } from '../../packages/core/src/injection/index.js';
 import { scorePromptInjection } from '../../packages/core/src/moderation/prompt-injection.js';
 import { type Item, loadCorpus } from './common.js';
 
 // The structural signals with hand-set weights and no n-gram model (the scanner before training).
-const SIGNALS_ONLY: InjectionModel = {
-  bias: -3,
-  signal: [5, 4, 3, 4, 2, 2.5, 3.5, 0.5, 3, 1.5, 0.5, 0.5, 0.3, 3, 1, 3, 1.5, 0.5],
-  ngram: [],
-};
+const SIGNALS_ONLY: InjectionModel = { bias: PRIOR_BIAS, signal: PRIOR_SIGNAL_WEIGHTS, ngram: [] };
 
 // The security guide's content filter (seed/security-guide.md, "Content Filtering"): blocked
 // topic words and PII patterns; the moderation API call is left out (no network).
@@ -152,4 +152,7 @@ for (const split of ['heldout', 'train'] as const) {
     }
   }
 }
-writeFileSync(new URL('../results/injection.md', import.meta.url), `${out.join('\n')}\n`);
+writeFileSync(
+  new URL('../results/injection-accuracy.md', import.meta.url),
+  `## Prompt-injection detection accuracy (injection)\n\nRun: node bench/injection/generate-corpus.mjs && node --import tsx bench/injection/train.ts && node --import tsx bench/injection/evaluate.ts\n\n${out.join('\n')}\n`,
+);

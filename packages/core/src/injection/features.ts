@@ -1,5 +1,6 @@
 // Features of the compact classifier: hashed character 3-5-grams and word uni/bigrams of the
-// folded text (L2-normalised), plus the structural signals as 0/1 inputs. Linear time.
+// folded text (L2-normalised per window), plus the structural signals as 0/1 inputs.
+// One pass over the text, typed arrays, linear time.
 import { SIGNALS, type SignalHits } from './signals.js';
 
 /** Number of hash buckets for n-gram features (the model's `ngram` length). */
@@ -11,64 +12,137 @@ const STEP = 300;
 const FNV = 0x811c9dc5;
 const mix = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193) >>> 0;
 
-/** Sparse n-gram vector of one window: bucket -> weight (L2-normalised). */
-export function ngramVector(text: string): Map<number, number> {
-  const v = new Map<number, number>();
-  const add = (h: number) => {
-    const b = h & (DIM - 1);
-    v.set(b, (v.get(b) ?? 0) + 1);
+/**
+ * The n-gram features of a text in order: `buckets[k]` is the hash bucket of the k-th
+ * feature and `at[k]` the position (in the whitespace-collapsed text) where it starts.
+ * Character 3-, 4- and 5-grams, and word unigrams and bigrams at each word end.
+ */
+export function features(text: string): { buckets: Int32Array; at: Int32Array; length: number } {
+  const cap = text.length * 5 + 16;
+  const buckets = new Int32Array(cap);
+  const at = new Int32Array(cap);
+  let k = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let c4 = 0;
+  let len = 0;
+  let word = 0x9747b28c;
+  let prevWord = 0;
+  let inWord = false;
+  const push = (c: number) => {
+    len++;
+    if (len >= 3) {
+      const h3 = mix(mix(mix(FNV, c2), c1), c);
+      buckets[k] = mix(h3, 2) & (DIM - 1);
+      at[k++] = len - 3;
+      if (len >= 4) {
+        const h4 = mix(mix(mix(mix(FNV, c3), c2), c1), c);
+        buckets[k] = mix(h4, 3) & (DIM - 1);
+        at[k++] = len - 4;
+        if (len >= 5) {
+          const h5 = mix(mix(mix(mix(mix(FNV, c4), c3), c2), c1), c);
+          buckets[k] = mix(h5, 4) & (DIM - 1);
+          at[k++] = len - 5;
+        }
+      }
+    }
+    c4 = c3;
+    c3 = c2;
+    c2 = c1;
+    c1 = c;
+    if (c === 32) {
+      if (inWord) {
+        buckets[k] = word & (DIM - 1);
+        at[k++] = len;
+        if (prevWord) {
+          buckets[k] = mix(prevWord, word) & (DIM - 1);
+          at[k++] = len;
+        }
+        prevWord = word;
+      }
+      word = 0x9747b28c;
+      inWord = false;
+    } else {
+      word = mix(word, c);
+      inWord = true;
+    }
   };
-  // Collapse whitespace runs so layout does not change the features.
-  let t = ' ';
+  push(32);
+  let space = true;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    const space = ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r';
-    if (space) {
-      if (t[t.length - 1] !== ' ') t += ' ';
-    } else t += ch;
-  }
-  t += ' ';
-  for (let i = 0; i + 3 <= t.length; i++) {
-    let h = FNV;
-    for (let n = 0; n < 5 && i + n < t.length; n++) {
-      h = mix(h, t.charCodeAt(i + n));
-      if (n >= 2) add(mix(h, n));
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) {
+      if (!space) push(32);
+      space = true;
+    } else {
+      push(c);
+      space = false;
     }
   }
-  // Word unigrams and bigrams (space-separated tokens; CJK text is covered by the char n-grams).
-  let prev = 0;
-  let start = 1;
-  for (let i = 1; i < t.length; i++) {
-    if (t[i] !== ' ') continue;
-    let h = 0x9747b28c;
-    for (let k = start; k < i; k++) h = mix(h, t.charCodeAt(k));
-    add(h);
-    if (prev) add(mix(prev, h));
-    prev = h;
-    start = i + 1;
-  }
+  if (!space) push(32);
+  return { buckets, at, length: k };
+}
+
+/** Sparse n-gram vector of the whole text: bucket -> weight (L2-normalised). For training. */
+export function ngramVector(text: string): Map<number, number> {
+  const f = features(text);
+  const v = new Map<number, number>();
+  for (let i = 0; i < f.length; i++) v.set(f.buckets[i]!, (v.get(f.buckets[i]!) ?? 0) + 1);
   let norm = 0;
   for (const x of v.values()) norm += x * x;
   norm = Math.sqrt(norm) || 1;
-  for (const [k, x] of v) v.set(k, x / norm);
+  for (const [b, x] of v) v.set(b, x / norm);
   return v;
 }
 
-/** The windows of a folded text, each as an n-gram vector. */
-export function windows(folded: string, window = WINDOW): Map<number, number>[] {
-  if (folded.length <= window) return [ngramVector(folded)];
-  const out: Map<number, number>[] = [];
-  for (let s = 0; s < folded.length; s += STEP) {
-    out.push(ngramVector(folded.slice(s, s + window)));
-    if (s + window >= folded.length) break;
+const counts = new Float64Array(DIM);
+
+/**
+ * The highest n-gram logit over windows of WINDOW characters (step WINDOW/2) of `text`, one
+ * window for a short text; each window's counts L2-normalised as in ngramVector.
+ */
+export function maxTextLogit(ngram: readonly number[], text: string): number {
+  if (ngram.length !== DIM) return 0;
+  const f = features(text);
+  const touched: number[] = [];
+  let best = Number.NEGATIVE_INFINITY;
+  let first = 0;
+  const end = f.length ? f.at[f.length - 1]! : 0;
+  for (let s = 0; ; s += STEP) {
+    while (first < f.length && f.at[first]! < s) first++;
+    let dot = 0;
+    let sq = 0;
+    for (let i = first; i < f.length && f.at[i]! < s + WINDOW; i++) {
+      const b = f.buckets[i]!;
+      const c = counts[b]!;
+      if (c === 0) touched.push(b);
+      sq += 2 * c + 1; // (c + 1)^2 - c^2
+      counts[b] = c + 1;
+      dot += ngram[b]!;
+    }
+    for (const b of touched) counts[b] = 0;
+    touched.length = 0;
+    const z = dot / (Math.sqrt(sq) || 1);
+    if (z > best) best = z;
+    if (s + WINDOW > end) break;
   }
-  return out;
+  return best;
 }
 
 /** Signal hits as the model's 0/1 input vector. */
 export function signalVector(hits: SignalHits): number[] {
   return SIGNALS.map((s) => (hits.has(s) ? 1 : 0));
 }
+
+/**
+ * Hand-set weights of the signals (in SIGNALS order): the scanner's signals-only baseline and
+ * the prior the trainer regularises the learned signal weights towards.
+ */
+export const PRIOR_BIAS = -3;
+export const PRIOR_SIGNAL_WEIGHTS: readonly number[] = [
+  5, 4, 1.5, 4, 4, 2, 1, 3, 3.5, 0.5, 3, 1.5, 0.5, 0.5, 0.3, 3, 1, 3, 1.5, 0.5,
+];
 
 /** The classifier's weights. */
 export interface InjectionModel {
@@ -79,17 +153,11 @@ export interface InjectionModel {
   readonly ngram: readonly number[];
 }
 
-/** Logit of one window. */
-export function logit(
-  model: InjectionModel,
-  signals: readonly number[],
-  v: Map<number, number>,
-): { z: number; text: number } {
+/** Logit of the signals alone (maxTextLogit adds the n-gram part). */
+export function signalLogit(model: InjectionModel, signals: readonly number[]): number {
   let z = model.bias;
   for (let i = 0; i < signals.length; i++) z += (model.signal[i] ?? 0) * signals[i]!;
-  let text = 0;
-  if (model.ngram.length === DIM) for (const [k, x] of v) text += model.ngram[k]! * x;
-  return { z: z + text, text };
+  return z;
 }
 
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));

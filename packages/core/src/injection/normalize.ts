@@ -79,8 +79,15 @@ const LEET: Readonly<Record<string, string>> = {
 };
 
 const isLatin = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 0xe0 && c <= 0x24f);
-const isLetter = (ch: string | undefined): boolean =>
-  ch !== undefined && ch.toLowerCase() !== ch.toUpperCase();
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** A letter: ASCII by range, anything else by case mapping (slow path, rare in ASCII text). */
+function isLetterCode(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  if (Number.isNaN(c)) return false;
+  const ch = s[i]!;
+  return ch.toLowerCase() !== ch.toUpperCase();
+}
 
 /** Zero-width and formatting characters that render as nothing. */
 export const isZeroWidth = (c: number): boolean =>
@@ -111,53 +118,81 @@ export function normalizeText(text: string): Normalized {
     leetChars: 0,
   };
   const nfkc = text.normalize('NFKC');
+  // Strip invisibles: copy the text between them in slices.
   let clean = '';
+  let last = 0;
   for (let i = 0; i < nfkc.length; i++) {
     const c = nfkc.charCodeAt(i);
-    if (isZeroWidth(c)) carriers.zeroWidth++;
-    else if (isBidi(c)) carriers.bidi++;
-    else if (c >= 0xfe00 && c <= 0xfe0f) carriers.variationSelectors++;
-    else if (c === 0xdb40) {
+    if (c < 0xad) continue;
+    let skip = 0;
+    if (isZeroWidth(c)) {
+      carriers.zeroWidth++;
+      skip = 1;
+    } else if (isBidi(c)) {
+      carriers.bidi++;
+      skip = 1;
+    } else if (c >= 0xfe00 && c <= 0xfe0f) {
+      carriers.variationSelectors++;
+      skip = 1;
+    } else if (c === 0xdb40) {
       const d = nfkc.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdc7f) {
         carriers.tags++;
         const ascii = d - 0xdc00;
-        if (ascii >= 0x20 && ascii < 0x7f) carriers.tagText += String.fromCharCode(ascii);
-        i++;
+        if (ascii >= 0x20 && ascii < 0x7f && carriers.tagText.length < 4096)
+          carriers.tagText += String.fromCharCode(ascii);
+        skip = 2;
       } else if (d >= 0xdd00 && d <= 0xddef) {
         // Variation selectors supplement (U+E0100..U+E01EF).
         carriers.variationSelectors++;
-        i++;
-      } else clean += nfkc[i];
-    } else clean += nfkc[i];
+        skip = 2;
+      }
+    }
+    if (skip) {
+      clean += nfkc.slice(last, i);
+      i += skip - 1;
+      last = i + 1;
+    }
   }
+  clean = last === 0 ? nfkc : clean + nfkc.slice(last);
   const lower = clean.toLowerCase();
+  // Fold homoglyphs and leetspeak, again in slices; count mixed-script and leet words.
   let folded = '';
+  last = 0;
   let wordHasLatin = false;
   let wordHasGlyph = false;
   let wordLeet = 0;
   let wordLen = 0;
   for (let i = 0; i < lower.length; i++) {
-    const ch = lower[i]!;
-    const glyph = HOMOGLYPHS[ch];
-    if (glyph !== undefined) {
-      wordHasGlyph = true;
-      folded += glyph;
-      continue;
-    }
-    const leet = LEET[ch];
-    // Digits fold after a letter ("h3ll0"); symbols only between two letters ("p@ss").
-    const digit = ch >= '0' && ch <= '9';
-    if (leet !== undefined && isLetter(lower[i - 1]) && (digit || isLetter(lower[i + 1]))) {
-      wordLeet++;
-      wordLen++;
-      folded += leet;
-      continue;
-    }
     const c = lower.charCodeAt(i);
-    if (isLatin(c)) wordHasLatin = true;
-    if (isLetter(ch) || (ch >= '0' && ch <= '9')) wordLen++;
-    else {
+    let rep: string | undefined;
+    if (c >= 0x370) {
+      rep = HOMOGLYPHS[lower[i]!];
+      if (rep !== undefined) wordHasGlyph = true;
+    } else if (c === 0x131 || c === 0x261) rep = HOMOGLYPHS[lower[i]!];
+    else if (c < 128 && (isDigit(c) || c === 64 || c === 36 || c === 33 || c === 124)) {
+      // Digits fold after a letter ("h3ll0"); symbols only between two letters ("p@ss").
+      const leet = LEET[lower[i]!];
+      if (
+        leet !== undefined &&
+        isLetterCode(lower, i - 1) &&
+        (isDigit(c) || isLetterCode(lower, i + 1))
+      ) {
+        rep = leet;
+        wordLeet++;
+      }
+    }
+    if (rep !== undefined) {
+      folded += lower.slice(last, i) + rep;
+      last = i + 1;
+      wordLen++;
+      continue;
+    }
+    if (isLatin(c)) {
+      wordHasLatin = true;
+      wordLen++;
+    } else if (isDigit(c) || (c >= 128 && isLetterCode(lower, i))) wordLen++;
+    else if (wordLen > 0) {
       if (wordHasLatin && wordHasGlyph) carriers.mixedScriptWords++;
       // Hashes and ids are long mixed runs: only short words count as leetspeak.
       if (wordLen <= 20) carriers.leetChars += wordLeet;
@@ -166,8 +201,8 @@ export function normalizeText(text: string): Normalized {
       wordLeet = 0;
       wordLen = 0;
     }
-    folded += ch;
   }
+  folded = last === 0 ? lower : folded + lower.slice(last);
   if (wordHasLatin && wordHasGlyph) carriers.mixedScriptWords++;
   if (wordLen <= 20) carriers.leetChars += wordLeet;
   return { clean, lower, folded, carriers };

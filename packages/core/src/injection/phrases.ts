@@ -260,7 +260,6 @@ export const OVERRIDE_OBJECTS: ReadonlySet<string> = new Set([
   'policies',
   'safeguards',
   'restrictions',
-  'task',
 ]);
 
 /** Asking for the hidden prompt or secrets. */
@@ -339,6 +338,22 @@ export const ROLE: readonly string[] = [
   'role-play as',
   'you will now act',
   'new persona',
+  'ahora eres',
+  'a partir de ahora eres',
+  'tu es maintenant',
+  'vous êtes maintenant',
+  'du bist jetzt',
+  'ab jetzt bist du',
+  'você agora é',
+  'a partir de agora você é',
+  '你现在是',
+  '从现在开始你是',
+  'अब आप हैं',
+  'अब से आप',
+];
+
+/** Jailbreak markers: asking the model to drop its rules. */
+export const JAILBREAK: readonly string[] = [
   'do anything now',
   'developer mode',
   'jailbreak',
@@ -348,23 +363,15 @@ export const ROLE: readonly string[] = [
   'unfiltered',
   'uncensored',
   'no longer bound',
-  'ahora eres',
-  'a partir de ahora eres',
+  'never refuse',
+  'safety rules are disabled',
+  'without any filter',
+  'maintenance mode',
   'sin restricciones',
-  'tu es maintenant',
-  'vous êtes maintenant',
   'sans restrictions',
-  'du bist jetzt',
-  'ab jetzt bist du',
   'ohne einschränkungen',
-  'você agora é',
-  'a partir de agora você é',
   'sem restrições',
-  '你现在是',
-  '从现在开始你是',
   '没有任何限制',
-  'अब आप हैं',
-  'अब से आप',
   'बिना किसी प्रतिबंध',
 ];
 

@@ -1,6 +1,12 @@
 // scanToolOutput: normalise, find structural signals, score with the compact classifier,
 // decide allow / sanitize / block and return the sanitized text.
-import { type InjectionModel, logit, sigmoid, signalVector, windows } from './features.js';
+import {
+  type InjectionModel,
+  maxTextLogit,
+  sigmoid,
+  signalLogit,
+  signalVector,
+} from './features.js';
 import { MODEL } from './model.js';
 import { normalizeText } from './normalize.js';
 import { MARKUP } from './phrases.js';
@@ -62,9 +68,11 @@ const CODE: Readonly<Record<SignalName, ToolOutputReasonCode>> = {
   override: 'OVERRIDE_INSTRUCTIONS',
   addressed: 'ADDRESSED_TO_ASSISTANT',
   role: 'ROLE_OVERRIDE',
+  jailbreak: 'ROLE_OVERRIDE',
   markup: 'FAKE_ROLE_MARKUP',
   roleLine: 'FAKE_ROLE_MARKUP',
   tool: 'TOOL_INVOCATION',
+  toolArgs: 'TOOL_INVOCATION',
   controlStrong: 'JSON_CONTROL_KEY',
   controlWeak: 'JSON_CONTROL_KEY',
   exfil: 'EXFILTRATION_REQUEST',
@@ -156,15 +164,8 @@ function scanWith(text: unknown, o: Resolved): ToolOutputScan {
   const n = normalizeText(text);
   const { hits, ranges } = allSignals(n, o.tools);
   const sig = signalVector(hits);
-  let best = Number.NEGATIVE_INFINITY;
-  let bestText = 0;
-  for (const w of windows(n.folded)) {
-    const { z, text: t } = logit(o.model, sig, w);
-    if (z > best) {
-      best = z;
-      bestText = t;
-    }
-  }
+  const bestText = maxTextLogit(o.model.ngram, n.folded);
+  const best = signalLogit(o.model, sig) + bestText;
   const score = Math.round(sigmoid(best) * 1000) / 1000;
   const reasons: ToolOutputReason[] = [];
   const seen = new Set<string>();
@@ -175,7 +176,7 @@ function scanWith(text: unknown, o: Resolved): ToolOutputScan {
     seen.add(key);
     reasons.push({ code, excerpt: what });
   }
-  if (bestText >= 1)
+  if (bestText >= 1 && score >= o.sanitizeAt)
     reasons.push({ code: 'CLASSIFIER', excerpt: `text logit ${bestText.toFixed(2)}` });
   const sanitized = sanitize(n.clean, n.lower, ranges);
   const carriers = sanitized !== text;

@@ -8,6 +8,7 @@ import {
   EXFIL_TARGETS,
   EXFIL_VERBS,
   HIDING_CSS,
+  JAILBREAK,
   MARKUP,
   OVERRIDE,
   OVERRIDE_OBJECTS,
@@ -23,9 +24,11 @@ export const SIGNALS = [
   'override',
   'addressed',
   'role',
+  'jailbreak',
   'markup',
   'roleLine',
   'tool',
+  'toolArgs',
   'controlStrong',
   'controlWeak',
   'exfil',
@@ -48,9 +51,11 @@ const INSTRUCTION_SIGNALS: readonly SignalName[] = [
   'override',
   'addressed',
   'role',
+  'jailbreak',
   'markup',
   'roleLine',
   'tool',
+  'toolArgs',
   'controlStrong',
   'exfil',
 ];
@@ -98,28 +103,87 @@ function findOverride(ws: readonly string[]): string | undefined {
   return undefined;
 }
 
+// Trigram prefilter: a bitmap of the hashed trigrams of the text, built once per text, rules
+// a phrase out before `includes` runs (no false negatives: a phrase the text contains has all
+// its trigrams in the bitmap).
+const BITS = 1 << 16;
+const tri = (s: string, i: number): number =>
+  (Math.imul(Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ s.charCodeAt(i + 1), 0x85ebca6b) ^
+    s.charCodeAt(i + 2)) &
+  (BITS - 1);
+let memoText: string | undefined;
+let memoBits = new Uint8Array(BITS >> 3);
+function bitsOf(text: string): Uint8Array {
+  if (text === memoText) return memoBits;
+  const bits = new Uint8Array(BITS >> 3);
+  for (let i = 0; i + 3 <= text.length; i++) {
+    const h = tri(text, i);
+    bits[h >> 3]! |= 1 << (h & 7);
+  }
+  memoText = text;
+  memoBits = bits;
+  return bits;
+}
+const probes = new Map<string, number[]>();
+function mayContain(text: string, phrase: string): boolean {
+  if (phrase.length < 3) return true;
+  let p = probes.get(phrase);
+  if (p === undefined) {
+    const last = phrase.length - 3;
+    p = [tri(phrase, 0), tri(phrase, last >> 1), tri(phrase, last)];
+    probes.set(phrase, p);
+  }
+  const bits = bitsOf(text);
+  for (const h of p) if ((bits[h >> 3]! & (1 << (h & 7))) === 0) return false;
+  return true;
+}
+const has = (text: string, phrase: string): boolean =>
+  mayContain(text, phrase) && text.includes(phrase);
+
 const firstOf = (text: string, phrases: readonly string[]): string | undefined => {
-  for (const p of phrases) if (text.includes(p)) return p;
+  for (const p of phrases) if (has(text, p)) return p;
   return undefined;
 };
 
 /** A phrase from `before` ending at most `span` characters before a phrase from `after`. */
-function near(
+function nearAt(
   text: string,
   before: readonly string[],
   after: readonly string[],
   span: number,
-): string | undefined {
+): { what: string; end: number } | undefined {
   for (const a of after) {
+    if (!mayContain(text, a)) continue;
     let at = text.indexOf(a);
     let tries = 0;
     while (at >= 0 && tries++ < 32) {
       const window = text.slice(Math.max(0, at - span), at);
-      for (const b of before) if (window.includes(b)) return `${b} ... ${a}`;
+      for (const b of before)
+        if (mayContain(text, b) && window.includes(b))
+          return { what: `${b} ... ${a}`, end: at + a.length };
       at = text.indexOf(a, at + a.length);
     }
   }
   return undefined;
+}
+const near = (
+  text: string,
+  before: readonly string[],
+  after: readonly string[],
+  span: number,
+): string | undefined => nearAt(text, before, after, span)?.what;
+
+/** Concrete arguments after a tool name: assignments, quoted values, addresses, URLs, paths. */
+function hasArguments(text: string, from: number): boolean {
+  const w = text.slice(from, from + 120);
+  return (
+    w.includes('=') ||
+    w.includes('"') ||
+    w.includes('@') ||
+    w.includes('http') ||
+    w.includes(' /') ||
+    w.includes('(')
+  );
 }
 
 const isIdent = (c: number): boolean =>
@@ -142,9 +206,12 @@ const TOOL_NOUNS = [
 ];
 
 /** An imperative to run a tool: a verb shortly before a snake_case name, a known tool or "tool". */
-function findToolInvocation(folded: string, tools: readonly string[]): string | undefined {
+function findToolInvocation(
+  folded: string,
+  tools: readonly string[],
+): { what: string; end: number } | undefined {
   const names: string[] = [];
-  for (const t of tools) if (folded.includes(t)) names.push(t);
+  for (const t of tools) if (has(folded, t)) names.push(t);
   // snake_case identifiers (letters on both sides of an underscore).
   let i = 0;
   while (i < folded.length && names.length < 64) {
@@ -158,8 +225,7 @@ function findToolInvocation(folded: string, tools: readonly string[]): string | 
     const u = id.indexOf('_');
     if (u > 0 && u < id.length - 1 && id.length >= 5 && id.length <= 64) names.push(id);
   }
-  const hit = near(folded, TOOL_VERBS, names.concat(TOOL_NOUNS), 40);
-  return hit;
+  return nearAt(folded, TOOL_VERBS, names.concat(TOOL_NOUNS), 40);
 }
 
 function findRoleLine(lower: string): string | undefined {
@@ -193,13 +259,16 @@ export function textSignals(
   set('override', findOverride(words(folded)) ?? firstOf(folded, OVERRIDE));
   set('addressed', firstOf(folded, ADDRESSED));
   set('role', firstOf(folded, ROLE));
+  set('jailbreak', firstOf(folded, JAILBREAK));
   set('markup', firstOf(lower, MARKUP));
   set('roleLine', findRoleLine(lower));
-  set('tool', findToolInvocation(folded, tools));
+  const tool = findToolInvocation(folded, tools);
+  set('tool', tool?.what);
+  if (tool && hasArguments(folded, tool.end)) set('toolArgs', tool.what);
   set('exfil', near(folded, EXFIL_VERBS, EXFIL_TARGETS, 60));
   const compact = lower.length < 200_000 ? lower : lower.slice(0, 200_000);
   for (const [key, strong] of CONTROL_KEYS) {
-    if (compact.includes(key)) {
+    if (has(compact, key)) {
       set(strong ? 'controlStrong' : 'controlWeak', key);
     }
   }

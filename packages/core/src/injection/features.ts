@@ -17,10 +17,17 @@ const mix = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193) >>> 0
  * feature and `at[k]` the position (in the whitespace-collapsed text) where it starts.
  * Character 3-, 4- and 5-grams, and word unigrams and bigrams at each word end.
  */
+let bucketBuf = new Int32Array(4096);
+let atBuf = new Int32Array(4096);
 export function features(text: string): { buckets: Int32Array; at: Int32Array; length: number } {
+  // Buffers are reused between calls (grown when needed): no garbage per scan.
   const cap = text.length * 5 + 16;
-  const buckets = new Int32Array(cap);
-  const at = new Int32Array(cap);
+  if (bucketBuf.length < cap) {
+    bucketBuf = new Int32Array(cap);
+    atBuf = new Int32Array(cap);
+  }
+  const buckets = bucketBuf;
+  const at = atBuf;
   let k = 0;
   let c1 = 0;
   let c2 = 0;

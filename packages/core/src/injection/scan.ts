@@ -10,7 +10,7 @@ import {
 import { MODEL } from './model.js';
 import { normalizeText } from './normalize.js';
 import { MARKUP } from './phrases.js';
-import { allSignals, type HiddenRange, type SignalName } from './signals.js';
+import { allSignals, type HiddenRange, listCandidates, type SignalName } from './signals.js';
 
 /** Stable codes of the reasons {@link scanToolOutput} gives. */
 export type ToolOutputReasonCode =
@@ -126,7 +126,8 @@ function resolve(options: ScanToolOutputOptions = {}): Resolved {
 
 function sanitize(clean: string, lower: string, ranges: HiddenRange[]): string {
   const cuts: HiddenRange[] = ranges.slice();
-  for (const m of MARKUP) {
+  for (const i of listCandidates(lower, MARKUP)) {
+    const m = MARKUP[i]!;
     let at = lower.indexOf(m);
     while (at >= 0 && cuts.length < 4096) {
       cuts.push({ start: at, end: at + m.length, kind: 'markup' });

@@ -124,26 +124,56 @@ function bitsOf(text: string): Uint8Array {
   memoBits = bits;
   return bits;
 }
-const probes = new Map<string, number[]>();
-function mayContain(text: string, phrase: string): boolean {
+const bitSet = (bits: Uint8Array, h: number): boolean => (bits[h >> 3]! & (1 << (h & 7))) !== 0;
+function probe(phrase: string, bits: Uint8Array): boolean {
   if (phrase.length < 3) return true;
-  let p = probes.get(phrase);
-  if (p === undefined) {
-    const last = phrase.length - 3;
-    p = [tri(phrase, 0), tri(phrase, last >> 1), tri(phrase, last)];
-    probes.set(phrase, p);
-  }
-  const bits = bitsOf(text);
-  for (const h of p) if ((bits[h >> 3]! & (1 << (h & 7))) === 0) return false;
-  return true;
+  const last = phrase.length - 3;
+  return (
+    bitSet(bits, tri(phrase, 0)) &&
+    bitSet(bits, tri(phrase, last >> 1)) &&
+    bitSet(bits, tri(phrase, last))
+  );
 }
+// Probes of the constant phrase lists, computed once per list.
+const listProbes = new WeakMap<readonly string[], Int32Array>();
+function probesOf(list: readonly string[]): Int32Array {
+  let p = listProbes.get(list);
+  if (p === undefined) {
+    p = new Int32Array(list.length * 3).fill(-1);
+    list.forEach((phrase, i) => {
+      if (phrase.length < 3) return;
+      const last = phrase.length - 3;
+      p![3 * i] = tri(phrase, 0);
+      p![3 * i + 1] = tri(phrase, last >> 1);
+      p![3 * i + 2] = tri(phrase, last);
+    });
+    listProbes.set(list, p);
+  }
+  return p;
+}
+const mayContain = (text: string, phrase: string): boolean => probe(phrase, bitsOf(text));
 const has = (text: string, phrase: string): boolean =>
   mayContain(text, phrase) && text.includes(phrase);
 
+/** The phrases of a constant list that `text` may contain, by the trigram prefilter. */
+function candidates(text: string, list: readonly string[]): number[] {
+  const bits = bitsOf(text);
+  const p = probesOf(list);
+  const out: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const a = p[3 * i]!;
+    if (a < 0 || (bitSet(bits, a) && bitSet(bits, p[3 * i + 1]!) && bitSet(bits, p[3 * i + 2]!)))
+      out.push(i);
+  }
+  return out;
+}
+
 const firstOf = (text: string, phrases: readonly string[]): string | undefined => {
-  for (const p of phrases) if (has(text, p)) return p;
+  for (const i of candidates(text, phrases)) if (text.includes(phrases[i]!)) return phrases[i];
   return undefined;
 };
+/** Exported for the sanitizer: the constant-list prefilter over one text. */
+export const listCandidates = candidates;
 
 /** A phrase from `before` ending at most `span` characters before a phrase from `after`. */
 function nearAt(

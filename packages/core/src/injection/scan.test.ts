@@ -135,3 +135,39 @@ describe('scanToolOutput', () => {
     expect(() => scanToolOutput('x', { maxLength: 0 })).toThrow(/maxLength/);
   });
 });
+
+describe('shipped model and sanitizer', () => {
+  it('ships n-gram weights of the expected size and one weight per signal', async () => {
+    const { MODEL } = await import('./model.js');
+    const { DIM } = await import('./features.js');
+    const { SIGNALS } = await import('./signals.js');
+    expect(MODEL.ngram.length).toBe(DIM);
+    expect(MODEL.signal.length).toBe(SIGNALS.length);
+    expect(MODEL.ngram.every((w) => Number.isFinite(w))).toBe(true);
+  });
+
+  it('sanitizes to a fixed point: scanning the sanitized text removes nothing more', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'text ',
+            '\u200b',
+            '\u202e',
+            '<!-- hi -->',
+            '<|im_start|>',
+            '[INST]',
+            String.fromCodePoint(0xe0041),
+            '<span style="display:none">x</span>',
+            'é',
+          ),
+          { maxLength: 20 },
+        ),
+        (parts) => {
+          const once = scanToolOutput(parts.join('')).sanitized;
+          expect(scanToolOutput(once).sanitized).toBe(once);
+        },
+      ),
+    );
+  });
+});

@@ -109,7 +109,7 @@ const counts = new Float64Array(DIM);
  * The highest n-gram logit over windows of WINDOW characters (step WINDOW/2) of `text`, one
  * window for a short text; each window's counts L2-normalised as in ngramVector.
  */
-export function maxTextLogit(ngram: readonly number[], text: string): number {
+export function maxTextLogit(ngram: ArrayLike<number>, text: string): number {
   if (ngram.length !== DIM) return 0;
   const f = features(text);
   const touched: number[] = [];

@@ -93,6 +93,18 @@ interface Resolved {
   tools: string[];
   maxLength: number;
   model: InjectionModel;
+  /** The model's n-gram weights as a typed array (faster to index than a holey array). */
+  ngram: Float64Array;
+}
+
+const typed = new WeakMap<readonly number[], Float64Array>();
+function ngramOf(model: InjectionModel): Float64Array {
+  let t = typed.get(model.ngram);
+  if (t === undefined) {
+    t = Float64Array.from(model.ngram);
+    typed.set(model.ngram, t);
+  }
+  return t;
 }
 
 function resolve(options: ScanToolOutputOptions = {}): Resolved {
@@ -121,7 +133,7 @@ function resolve(options: ScanToolOutputOptions = {}): Resolved {
   const model = options.model ?? MODEL;
   if (!Array.isArray(model.signal) || !Array.isArray(model.ngram))
     throw new TypeError('scanToolOutput: model must have signal and ngram weight arrays.');
-  return { blockAt, sanitizeAt, tools, maxLength, model };
+  return { blockAt, sanitizeAt, tools, maxLength, model, ngram: ngramOf(model) };
 }
 
 function sanitize(clean: string, lower: string, ranges: HiddenRange[]): string {
@@ -165,7 +177,7 @@ function scanWith(text: unknown, o: Resolved): ToolOutputScan {
   const n = normalizeText(text);
   const { hits, ranges } = allSignals(n, o.tools);
   const sig = signalVector(hits);
-  const bestText = maxTextLogit(o.model.ngram, n.folded);
+  const bestText = maxTextLogit(o.ngram, n.folded);
   const best = signalLogit(o.model, sig) + bestText;
   const score = Math.round(sigmoid(best) * 1000) / 1000;
   const reasons: ToolOutputReason[] = [];

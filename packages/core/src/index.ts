@@ -10,6 +10,7 @@ export * from './config/index.js';
 export * from './crypto/index.js';
 export * from './exfiltration/index.js';
 export * from './headers/index.js';
+export * from './injection/index.js';
 export * from './input/index.js';
 export type { Result, ResultError } from './internal/result.js';
 export * from './keys/index.js';

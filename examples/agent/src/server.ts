@@ -5,7 +5,8 @@
 // http://localhost:5173), TRUSTED_PROXIES (default loopback), SHIELD_BURST (off or
 // <limit>/<seconds>, default 50/1), CHAT_RATE_LIMIT (<limit>/<seconds>, default 20/60),
 // REDIS_URL (unset: in-memory stores; set: rate limits, bursts, bans and API keys in Redis)
-// REDIS_PREFIX (default jaf-example:) and REDIS_TIMEOUT_MS (default: the stores' own).
+// REDIS_PREFIX (default jaf-example:), REDIS_TIMEOUT_MS (default: the stores' own), and
+// JAF_EXAMPLE_JWT_SECRET / JAF_EXAMPLE_API_KEY (default: minted at start) for several processes.
 import { serve } from '@hono/node-server';
 import { createJsonLinesSink } from '@jaf-sec/core/audit';
 import { createAgentContext, readAgentEnv } from './context';
@@ -22,6 +23,9 @@ const { redisUrl, redisPrefix, redisTimeoutMs, ...env } = readAgentEnv({
 const redis = redisUrl === undefined ? undefined : await connectAgentRedis(redisUrl);
 const ctx = await createAgentContext({
   ...env,
+  // Shared by several processes (e.g. behind a load balancer, on one Redis); default random.
+  jwtSecret: process.env.JAF_EXAMPLE_JWT_SECRET,
+  apiKey: process.env.JAF_EXAMPLE_API_KEY,
   auditSink: createJsonLinesSink(process.stdout),
   redis: redis && { client: redis, prefix: redisPrefix, timeoutMs: redisTimeoutMs },
 });

@@ -253,6 +253,9 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
         scopes: [SERVICE_SCOPE],
         environment: 'test',
         now: clock(),
+        // A key minted at start dies with the process in memory; in Redis it would outlive
+        // it, one more per restart: there it expires after a day (and the store drops it later).
+        ...(redis ? { expiresAt: clock() + 24 * 3_600_000 } : {}),
       })
     ).key;
   } else {

@@ -1,6 +1,7 @@
 // Everything the example servers share: the agent, the credentials it accepts, and one
-// jaf-sec pipeline per kind of route. Stores are in memory (bounded); swap in @jaf-sec/redis
-// stores to run more than one process.
+// jaf-sec pipeline per kind of route. Stores are in memory (bounded) unless `redis` is given:
+// then rate limits, burst counts, bans and API keys live in Redis (@jaf-sec/redis), shared by
+// every process that uses the same Redis and prefix.
 import { type AuditSink, createAuditLog } from '@jaf-sec/core/audit';
 import { corsRule, securityHeadersRule } from '@jaf-sec/core/headers';
 import { createMessageSchema, validateBody } from '@jaf-sec/core/input';
@@ -34,6 +35,12 @@ import {
   shield,
 } from '@jaf-sec/core/shield';
 import { createTokenIssuer, type TokenClaims } from '@jaf-sec/core/tokens';
+import {
+  createRedisBanStore,
+  createRedisKeyStore,
+  createRedisRateLimitStore,
+  type RedisClientLike,
+} from '@jaf-sec/redis';
 import { type AgentService, createAgentService } from './agent-service';
 import type { RouteGuard } from './handlers';
 
@@ -66,6 +73,26 @@ export interface AgentContextOptions {
    * failed logins to the ban manager. Default: not logged (and only bursts count toward bans).
    */
   readonly auditSink?: AuditSink | readonly AuditSink[] | undefined;
+  /**
+   * Shared stores: rate limits (and the shield's burst counts), bans and API keys on this
+   * Redis, so several processes behind one port grant one quota and see one ban. Default: in
+   * memory, one process.
+   */
+  readonly redis?: AgentRedisOptions | undefined;
+}
+
+/** Where the example keeps shared state when it runs as several processes. */
+export interface AgentRedisOptions {
+  /** A connected ioredis client or Cluster, or a node-redis client (the example connects with `connectAgentRedis` in src/redis.ts). */
+  readonly client: RedisClientLike;
+  /** Prepended to every key (then `rl:`, `burst:`, `ban:`, `apikey:`). Default `'jaf-example:'`. */
+  readonly prefix?: string | undefined;
+  /**
+   * How long a store call may wait for Redis before the store's fail mode answers (limits:
+   * allow, `RATE_LIMIT_STORE_UNAVAILABLE`). Default: the stores' own (50 ms for limits, 500 ms
+   * for bans and keys). Raise it on a loaded host where Redis shares the CPUs.
+   */
+  readonly timeoutMs?: number | undefined;
 }
 
 /** The example's limits: the guide's named policies plus the shield's burst detection. */
@@ -94,24 +121,36 @@ export interface AgentContext {
   readonly apiKey: string;
 }
 
+/** What {@link readAgentEnv} reads: context options, and where Redis is (connect it yourself). */
+export type AgentEnv = Pick<AgentContextOptions, 'corsOrigins' | 'trustedProxies' | 'limits'> & {
+  /** `REDIS_URL`: when set, the server connects and passes the client as `redis`. */
+  readonly redisUrl?: string | undefined;
+  /** `REDIS_PREFIX`: the key prefix in Redis. */
+  readonly redisPrefix?: string | undefined;
+  /** `REDIS_TIMEOUT_MS`: {@link AgentRedisOptions.timeoutMs}. */
+  readonly redisTimeoutMs?: number | undefined;
+};
+
 /**
  * Reads the example's settings from the environment: `CORS_ORIGINS` (comma-separated),
  * `TRUSTED_PROXIES` (comma-separated CIDRs or presets; default `loopback`) and
  * `SHIELD_BURST=off` (turn burst detection off, e.g. for a load test from one address) or
  * `SHIELD_BURST=<limit>/<window seconds>` (e.g. `50/1`, the default), and
- * `CHAT_RATE_LIMIT=<limit>/<window seconds>` (e.g. `20/60`, the default) for the chat policy.
+ * `CHAT_RATE_LIMIT=<limit>/<window seconds>` (e.g. `20/60`, the default) for the chat policy,
+ * and `REDIS_URL` (`redis://` or `rediss://`; unset: in-memory stores) with `REDIS_PREFIX` and
+ * `REDIS_TIMEOUT_MS` (a positive integer).
  *
  * @throws TypeError when `CHAT_RATE_LIMIT` or `SHIELD_BURST` (other than `off`) is not
- *   `<positive integer>/<positive integer>`.
+ *   `<positive integer>/<positive integer>`, `REDIS_URL` is not a redis:// URL or
+ *   `REDIS_TIMEOUT_MS` not a positive integer.
  *
  * @example
  * ```ts
- * const ctx = await createAgentContext({ ...readAgentEnv(process.env), auditSink });
+ * const { redisUrl, redisPrefix, redisTimeoutMs, ...env } = readAgentEnv(process.env);
+ * const ctx = await createAgentContext({ ...env, auditSink });
  * ```
  */
-export function readAgentEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): Pick<AgentContextOptions, 'corsOrigins' | 'trustedProxies' | 'limits'> {
+export function readAgentEnv(env: Readonly<Record<string, string | undefined>>): AgentEnv {
   const list = (value: string | undefined) =>
     value
       ?.split(',')
@@ -131,10 +170,23 @@ export function readAgentEnv(
       throw new TypeError('CHAT_RATE_LIMIT must read <limit>/<window seconds>, e.g. 20/60.');
     limits.chat = chat;
   }
+  const redisUrl = env.REDIS_URL === '' ? undefined : env.REDIS_URL;
+  // The URL may carry a password: the message never repeats it.
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    throw new TypeError(
+      'REDIS_URL must read redis://host:port or rediss://host:port (or be unset).',
+    );
+  const redisTimeoutMs =
+    env.REDIS_TIMEOUT_MS === undefined ? undefined : Number(env.REDIS_TIMEOUT_MS);
+  if (redisTimeoutMs !== undefined && !(Number.isSafeInteger(redisTimeoutMs) && redisTimeoutMs > 0))
+    throw new TypeError('REDIS_TIMEOUT_MS must be a positive integer (milliseconds), e.g. 200.');
   return {
     corsOrigins: list(env.CORS_ORIGINS),
     trustedProxies: list(env.TRUSTED_PROXIES) as ClientIpOptions['trustedProxies'],
     limits: Object.keys(limits).length > 0 ? limits : undefined,
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(env.REDIS_PREFIX ? { redisPrefix: env.REDIS_PREFIX } : {}),
+    ...(redisTimeoutMs === undefined ? {} : { redisTimeoutMs }),
   };
 }
 
@@ -187,7 +239,12 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
     clock,
   });
 
-  const store = createMemoryKeyStore();
+  const redisPrefix = options.redis?.prefix ?? 'jaf-example:';
+  const redis = options.redis?.client;
+  const timeoutMs = options.redis?.timeoutMs;
+  const store = redis
+    ? createRedisKeyStore({ client: redis, prefix: `${redisPrefix}apikey:`, timeoutMs })
+    : createMemoryKeyStore();
   let apiKey: string;
   if (options.apiKey === undefined) {
     apiKey = (
@@ -196,6 +253,9 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
         scopes: [SERVICE_SCOPE],
         environment: 'test',
         now: clock(),
+        // A key minted at start dies with the process in memory; in Redis it would outlive
+        // it, one more per restart: there it expires after a day (and the store drops it later).
+        ...(redis ? { expiresAt: clock() + 24 * 3_600_000 } : {}),
       })
     ).key;
   } else {
@@ -233,7 +293,14 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
     trustedProxies: options.trustedProxies ?? ['loopback'],
   });
   // Failed authentications (fed by the audit log) and bursts count toward a temporary ban.
-  const bans = createBanManager({ threshold: 5, windowMs: 15 * 60_000, banMs: 15 * 60_000 });
+  const bans = createBanManager({
+    threshold: 5,
+    windowMs: 15 * 60_000,
+    banMs: 15 * 60_000,
+    ...(redis
+      ? { store: createRedisBanStore({ client: redis, prefix: `${redisPrefix}ban:`, timeoutMs }) }
+      : {}),
+  });
   const limits = options.limits ?? {};
   const policies = {
     ...DEFAULT_RATE_LIMIT_POLICIES,
@@ -241,8 +308,23 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
     ...(limits.api ? { api: limits.api } : {}),
     ...(limits.default ? { default: limits.default } : {}),
   };
-  // One store for every pipeline: /chat and /chat/advanced share the user's chat quota.
-  const limitStore = createMemoryRateLimitStore();
+  // One store for every pipeline: /chat and /chat/advanced share the user's chat quota. On
+  // Redis, the blocked-key cache answers a client that keeps hammering while blocked without
+  // a round trip (bounded: 10,000 keys per process).
+  const limitStore = redis
+    ? createRedisRateLimitStore({
+        client: redis,
+        prefix: `${redisPrefix}rl:`,
+        timeoutMs,
+        blockedCache: true,
+      })
+    : createMemoryRateLimitStore();
+  // Burst counts have a store of their own: they are keyed `ip:<client>` like the per-IP
+  // limits, and one key must never carry two policies. On Redis, a flood spread over several
+  // processes is still one flood.
+  const burstStore = redis
+    ? createRedisRateLimitStore({ client: redis, prefix: `${redisPrefix}burst:`, timeoutMs })
+    : undefined;
   const limitBy = (policy: 'chat' | 'api' | 'default', key: RateLimitKeySource[]) =>
     rateLimit({
       policies,
@@ -270,7 +352,12 @@ export async function createAgentContext(options: AgentContextOptions = {}): Pro
           }),
         ]
       : []),
-    shield({ clientIp, bans, burst: limits.burst ?? EXAMPLE_BURST }),
+    shield({
+      clientIp,
+      bans,
+      burst:
+        limits.burst === false ? false : { ...(limits.burst ?? EXAMPLE_BURST), store: burstStore },
+    }),
   ];
   const audit =
     options.auditSink === undefined

@@ -3,20 +3,32 @@
 // token, an expired token and an API key, and prints a curl call for each outcome. Security
 // events are written to stdout as JSON lines. Environment: CORS_ORIGINS (default
 // http://localhost:5173), TRUSTED_PROXIES (default loopback), SHIELD_BURST (off or
-// <limit>/<seconds>, default 50/1), CHAT_RATE_LIMIT (<limit>/<seconds>, default 20/60).
+// <limit>/<seconds>, default 50/1), CHAT_RATE_LIMIT (<limit>/<seconds>, default 20/60),
+// REDIS_URL (unset: in-memory stores; set: rate limits, bursts, bans and API keys in Redis)
+// REDIS_PREFIX (default jaf-example:), REDIS_TIMEOUT_MS (default: the stores' own), and
+// JAF_EXAMPLE_JWT_SECRET / JAF_EXAMPLE_API_KEY (default: minted at start) for several processes.
 import { serve } from '@hono/node-server';
 import { createJsonLinesSink } from '@jaf-sec/core/audit';
 import { createAgentContext, readAgentEnv } from './context';
 import { type DevCredentials, formatCurl, listCurlExamples } from './curl-examples';
 import { createHonoApp } from './hono';
+import { connectAgentRedis } from './redis';
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '127.0.0.1';
-const env = readAgentEnv({
+const { redisUrl, redisPrefix, redisTimeoutMs, ...env } = readAgentEnv({
   ...process.env,
   CORS_ORIGINS: process.env.CORS_ORIGINS ?? 'http://localhost:5173',
 });
-const ctx = await createAgentContext({ ...env, auditSink: createJsonLinesSink(process.stdout) });
+const redis = redisUrl === undefined ? undefined : await connectAgentRedis(redisUrl);
+const ctx = await createAgentContext({
+  ...env,
+  // Shared by several processes (e.g. behind a load balancer, on one Redis); default random.
+  jwtSecret: process.env.JAF_EXAMPLE_JWT_SECRET,
+  apiKey: process.env.JAF_EXAMPLE_API_KEY,
+  auditSink: createJsonLinesSink(process.stdout),
+  redis: redis && { client: redis, prefix: redisPrefix, timeoutMs: redisTimeoutMs },
+});
 const now = Date.now();
 const credentials: DevCredentials = {
   userToken: await ctx.issueToken({ sub: 'user-1', permissions: ['chat:basic'] }),
@@ -41,7 +53,7 @@ const server = serve({ fetch: createHonoApp(ctx).fetch, port, hostname }, (info)
     `  API key   (agent:process)           ${credentials.apiKey}`,
     `  expired JWT (for the 401 TOKEN_EXPIRED call) ${credentials.expiredToken}`,
     '',
-    `CORS origins: ${env.corsOrigins?.join(', ') || '(none)'}. Security events are printed below as JSON lines.`,
+    `CORS origins: ${env.corsOrigins?.join(', ') || '(none)'}. Stores: ${redis ? 'Redis' : 'in memory'}. Security events are printed below as JSON lines.`,
     '',
     'Try each outcome:',
   ];
@@ -55,6 +67,7 @@ const server = serve({ fetch: createHonoApp(ctx).fetch, port, hostname }, (info)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close();
+    redis?.disconnect();
     process.exit(0);
   });
 }

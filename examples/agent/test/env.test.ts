@@ -32,4 +32,38 @@ describe('readAgentEnv', () => {
       expect(() => readAgentEnv({ CHAT_RATE_LIMIT: bad })).toThrow(/<limit>\/<window seconds>/);
     }
   });
+
+  it('reads REDIS_URL, REDIS_PREFIX and REDIS_TIMEOUT_MS; unset keeps the in-memory stores', () => {
+    expect(readAgentEnv({})).not.toHaveProperty('redisUrl');
+    expect(readAgentEnv({ REDIS_URL: '' })).not.toHaveProperty('redisUrl');
+    expect(
+      readAgentEnv({
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_PREFIX: 'app:',
+        REDIS_TIMEOUT_MS: '200',
+      }),
+    ).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'app:',
+      redisTimeoutMs: 200,
+    });
+    expect(readAgentEnv({ REDIS_URL: 'rediss://user:pw@cache.example:6380' }).redisUrl).toBe(
+      'rediss://user:pw@cache.example:6380',
+    );
+  });
+
+  it('refuses a REDIS_URL that is not redis:// without repeating it (it may hold a password)', () => {
+    for (const bad of ['http://h:6379', '127.0.0.1:6379', 'redis://', 'redis://a b']) {
+      expect(() => readAgentEnv({ REDIS_URL: bad })).toThrow(/REDIS_URL must read redis:\/\//);
+    }
+    try {
+      readAgentEnv({ REDIS_URL: 'postgres://admin:s3cret-pw@db:5432' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain('s3cret-pw');
+    }
+    for (const bad of ['0', '-5', '1.5', 'soon']) {
+      expect(() => readAgentEnv({ REDIS_TIMEOUT_MS: bad })).toThrow(/REDIS_TIMEOUT_MS must be/);
+    }
+  });
 });

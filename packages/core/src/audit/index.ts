@@ -31,6 +31,22 @@ export type { PinoLikeLogger, PinoSinkOptions } from './create-pino-sink.js';
 export { createPinoSink } from './create-pino-sink.js';
 export { neutralizeLogText } from './neutralize-log-text.js';
 export type {
+  AgentCheckKind,
+  AgentCheckRecord,
+  InstrumentableSecurity,
+  OtelApiLike,
+  OtelAttributes,
+  OtelCounterLike,
+  OtelHistogramLike,
+  OtelHooks,
+  OtelHooksOptions,
+  OtelMeterLike,
+  OtelMetricsLike,
+  OtelSpanLike,
+  OtelTraceLike,
+} from './otel.js';
+export { createOtelHooks, OTEL_NAMES } from './otel.js';
+export type {
   AuditLevel,
   AuditOutcome,
   AuditSink,

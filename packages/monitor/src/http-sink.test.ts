@@ -174,6 +174,9 @@ describe('createHttpSink against a loopback receiver', () => {
       maxBatch: 5,
       dropPolicy: 'oldest',
       ...fast,
+      // Long enough that the writes below land between two attempts (nothing in flight).
+      retryInitialDelayMs: 300,
+      retryMaxDelayMs: 300,
     });
     for (let i = 0; i < 5; i++) sink.write(event(i));
     await until(() => sink.stats.failedAttempts >= 1);

@@ -128,6 +128,27 @@ describe('createOtelHooks with the real SDK', () => {
     expect(denied?.value.sum).toBeCloseTo(0.025, 10);
   });
 
+  it('monitor (createSecurity option) records the same as instrument(), without a wrapper', async () => {
+    const { provider, collect } = meterSetup();
+    let now = 0;
+    const hooks = createOtelHooks({ metrics: provider, clock: () => (now += 4) });
+    const security = createSecurity({ rules: [allowRule, denyRule], monitor: hooks.monitor });
+    await security.protect(request('/admin'));
+    await security.with(allowRule).protect(request('/chat'));
+    const metrics = await collect();
+    const histogram = metrics.find(
+      (m) => m.descriptor.name === OTEL_NAMES.duration,
+    ) as HistogramMetricData;
+    const byOutcome = Object.fromEntries(
+      histogram.dataPoints.map((p) => [p.attributes['jaf_sec.decision.outcome'], p.value.sum]),
+    );
+    expect(byOutcome).toEqual({ denied: 0.004, allowed: 0.004 });
+    const counter = metrics.find(
+      (m) => m.descriptor.name === OTEL_NAMES.decisions,
+    ) as SumMetricData;
+    expect(counter.dataPoints.reduce((n, p) => n + p.value, 0)).toBe(5);
+  });
+
   it('annotates the active span on a denial with code and rule, never the credential or PII', async () => {
     const { provider } = meterSetup();
     const hooks = createOtelHooks({ metrics: provider, trace: api.trace });
@@ -212,6 +233,9 @@ describe('createOtelHooks with the real SDK', () => {
   it('with the API present but no SDK registered (no-op provider) works and records nothing', async () => {
     const hooks = createOtelHooks({ api });
     expect(hooks.enabled).toBe(true);
+    // The API's permanent no-op meter is recognised: no metric work per request.
+    expect(hooks.metricsEnabled).toBe(false);
+    expect(createOtelHooks({ api, metrics: meterSetup().provider }).metricsEnabled).toBe(true);
     const security = hooks.instrument(createSecurity({ rules: [denyRule] }));
     expect((await security.protect(request('/admin'))).code).toBe('INSUFFICIENT_PERMISSIONS');
     // with() keeps the instrumentation
@@ -225,6 +249,7 @@ describe('createOtelHooks with the real SDK', () => {
     const security = createSecurity({ rules: [allowRule] });
     expect(hooks.enabled).toBe(false);
     expect(hooks.instrument(security)).toBe(security);
+    expect(hooks.monitor).toBeUndefined();
     expect(() => hooks.recordCheck({ kind: 'tool', conclusion: 'deny', code: 'X' })).not.toThrow();
   });
 
@@ -251,6 +276,23 @@ describe('createOtelHooks with the real SDK', () => {
     const hooks = createOtelHooks({ metrics: broken, trace });
     const security = hooks.instrument(createSecurity({ rules: [denyRule] }));
     expect((await security.protect(request('/admin'))).code).toBe('INSUFFICIENT_PERMISSIONS');
+    const monitored = createSecurity({ rules: [denyRule], monitor: hooks.monitor });
+    expect((await monitored.protect(request('/admin'))).code).toBe('INSUFFICIENT_PERMISSIONS');
+    const throwing = createSecurity({
+      rules: [denyRule],
+      monitor: {
+        begin: () => {
+          throw new Error('x');
+        },
+        end: () => {
+          throw new Error('y');
+        },
+      },
+    });
+    expect((await throwing.protect(request('/admin'))).code).toBe('INSUFFICIENT_PERMISSIONS');
+    expect(() => createSecurity({ rules: [], monitor: {} as never })).toThrow(
+      /monitor needs begin/,
+    );
     expect(() =>
       hooks.recordCheck({ kind: 'budget', conclusion: 'deny', code: 'B' }),
     ).not.toThrow();

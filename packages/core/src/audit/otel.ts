@@ -1,3 +1,4 @@
+import type { ProtectMonitor } from '../protect/create-security.js';
 import type { Decision, Rule, RuleResult, SecurityRequest } from '../protect/types.js';
 
 /**
@@ -54,6 +55,8 @@ export interface OtelTraceLike {
 export interface OtelApiLike {
   readonly metrics?: OtelMetricsLike | undefined;
   readonly trace?: OtelTraceLike | undefined;
+  /** The API's no-op meter: a meter identical to it records nothing, so the hooks skip metrics. */
+  readonly createNoopMeter?: (() => unknown) | undefined;
 }
 
 /** Options of {@link createOtelHooks}. */
@@ -95,11 +98,18 @@ export interface InstrumentableSecurity {
 export interface OtelHooks {
   /** False when no OpenTelemetry API was passed (all hooks are no-ops). */
   readonly enabled: boolean;
+  /** False when no meter records (none passed, or the API's no-op meter: no SDK registered yet). */
+  readonly metricsEnabled: boolean;
   /**
    * Wraps a pipeline: each `protect()` is timed (histogram), its rule results counted, and
    * a denial annotates the active span. Returns `security` itself when disabled.
    */
   instrument<S extends InstrumentableSecurity>(security: S): S;
+  /**
+   * The same as `instrument()` without the extra microtask: `createSecurity({ rules, monitor: hooks.monitor })`.
+   * Undefined when disabled.
+   */
+  readonly monitor: ProtectMonitor | undefined;
   /** Counts a decision's rule results and annotates the active span; an `onDecision` listener. */
   onDecision(decision: Decision, request?: SecurityRequest): void;
   /** Records an agent check (tool denial, injection verdict, leak finding, budget refusal). */
@@ -152,6 +162,8 @@ function label(value: string | undefined): string {
 
 const NOOP_HOOKS: OtelHooks = Object.freeze({
   enabled: false,
+  metricsEnabled: false,
+  monitor: undefined,
   instrument: <S extends InstrumentableSecurity>(security: S): S => security,
   onDecision: () => {},
   recordCheck: () => {},
@@ -194,7 +206,16 @@ export function createOtelHooks(options: OtelHooksOptions = {}): OtelHooks {
   if (typeof clock !== 'function') {
     throw new TypeError('createOtelHooks: clock must be a function returning milliseconds.');
   }
-  const meter = metricsApi?.getMeter(options.meterName ?? '@jaf-sec/core');
+  let meter: OtelMeterLike | undefined = metricsApi?.getMeter(options.meterName ?? '@jaf-sec/core');
+  // No MeterProvider registered yet: the API hands out its no-op meter, for good (metrics in
+  // the JS API have no proxy). Skip the work; create the hooks after the SDK has started.
+  if (meter !== undefined && typeof options.api?.createNoopMeter === 'function') {
+    try {
+      if (meter === options.api.createNoopMeter()) meter = undefined;
+    } catch {
+      // Keep the meter.
+    }
+  }
   const decisions = meter?.createCounter(OTEL_NAMES.decisions, {
     description: 'Rule results of protect(), by rule, conclusion and code.',
     unit: '{decision}',
@@ -210,28 +231,65 @@ export function createOtelHooks(options: OtelHooksOptions = {}): OtelHooks {
     unit: '{check}',
   });
 
-  // Frozen attribute sets, built once per distinct combination (bounded).
-  const cache = new Map<string, OtelAttributes>();
-  const cached = (key: string, build: () => OtelAttributes): OtelAttributes => {
-    let attributes = cache.get(key);
+  // Frozen attribute sets, built once per distinct combination and found without building
+  // a key string: rule -> code -> [conclusion x dry-run]. Bounded in total.
+  let cachedSets = 0;
+  const CONCLUSIONS = ['allow', 'deny', 'respond', 'skip', 'error'];
+  const byRule = new Map<string, Map<string, OtelAttributes[]>>();
+  const resultAttributes = (r: RuleResult): OtelAttributes => {
+    let byCode = byRule.get(r.rule);
+    let slots = byCode?.get(r.code);
+    const index = CONCLUSIONS.indexOf(r.conclusion) * 2 + (r.dryRun ? 1 : 0);
+    const hit = slots?.[index];
+    if (hit !== undefined) return hit;
+    const attributes: OtelAttributes = Object.freeze({
+      [OTEL_NAMES.rule]: label(r.rule),
+      [OTEL_NAMES.conclusion]: label(r.conclusion),
+      [OTEL_NAMES.code]: label(r.code),
+      [OTEL_NAMES.dryRun]: r.dryRun === true,
+    });
+    if (index < 0 || cachedSets >= MAX_CACHED_ATTRIBUTE_SETS) return attributes;
+    if (!byCode) {
+      byCode = new Map();
+      byRule.set(r.rule, byCode);
+    }
+    if (!slots) {
+      slots = [];
+      byCode.set(r.code, slots);
+    }
+    slots[index] = attributes;
+    cachedSets++;
+    return attributes;
+  };
+  const allowedByCode = new Map<string, OtelAttributes>();
+  const deniedByCode = new Map<string, OtelAttributes>();
+  const durationAttributes = (d: Decision): OtelAttributes => {
+    const map = d.allowed ? allowedByCode : deniedByCode;
+    let attributes = map.get(d.code);
     if (attributes === undefined) {
-      attributes = Object.freeze(build());
-      if (cache.size < MAX_CACHED_ATTRIBUTE_SETS) cache.set(key, attributes);
+      attributes = Object.freeze({
+        [OTEL_NAMES.outcome]: d.allowed ? 'allowed' : 'denied',
+        [OTEL_NAMES.code]: label(d.code),
+      });
+      if (cachedSets < MAX_CACHED_ATTRIBUTE_SETS) {
+        map.set(d.code, attributes);
+        cachedSets++;
+      }
     }
     return attributes;
   };
-  const resultAttributes = (r: RuleResult): OtelAttributes =>
-    cached(`r\u0000${r.rule}\u0000${r.conclusion}\u0000${r.code}\u0000${r.dryRun}`, () => ({
-      [OTEL_NAMES.rule]: label(r.rule),
-      [OTEL_NAMES.conclusion]: r.conclusion,
-      [OTEL_NAMES.code]: label(r.code),
-      [OTEL_NAMES.dryRun]: r.dryRun,
-    }));
-  const durationAttributes = (d: Decision): OtelAttributes =>
-    cached(`d\u0000${d.allowed}\u0000${d.code}`, () => ({
-      [OTEL_NAMES.outcome]: d.allowed ? 'allowed' : 'denied',
-      [OTEL_NAMES.code]: label(d.code),
-    }));
+  const checkSets = new Map<string, OtelAttributes>();
+  const cached = (key: string, build: () => OtelAttributes): OtelAttributes => {
+    let attributes = checkSets.get(key);
+    if (attributes === undefined) {
+      attributes = Object.freeze(build());
+      if (cachedSets < MAX_CACHED_ATTRIBUTE_SETS) {
+        checkSets.set(key, attributes);
+        cachedSets++;
+      }
+    }
+    return attributes;
+  };
 
   // Telemetry must never change a decision or throw into the request path.
   const safely = (fn: () => void): void => {
@@ -260,11 +318,17 @@ export function createOtelHooks(options: OtelHooksOptions = {}): OtelHooks {
     span.addEvent(OTEL_NAMES.denialEvent, attributes);
   }
 
+  // Telemetry never throws into the request path: try/catch inline (no closure per call).
   function onDecision(decision: Decision): void {
-    safely(() => {
-      if (decisions) for (const r of decision.results) decisions.add(1, resultAttributes(r));
+    try {
+      if (decisions) {
+        const results = decision.results;
+        for (let i = 0; i < results.length; i++) {
+          decisions.add(1, resultAttributes(results[i] as RuleResult));
+        }
+      }
       if (!decision.allowed && traceApi) {
-        // The rule that stopped the request: the last non-dry-run denial or error.
+        // The rule that stopped the request: the last non-dry-run result with its code.
         let rule: string | undefined;
         for (let i = decision.results.length - 1; i >= 0; i--) {
           const r = decision.results[i] as RuleResult;
@@ -275,20 +339,30 @@ export function createOtelHooks(options: OtelHooksOptions = {}): OtelHooks {
         }
         annotateDenial(rule ?? 'protect', decision.code, decision.status, undefined);
       }
-    });
+    } catch {
+      // An exporter or a custom API object failed: the request goes on.
+    }
   }
 
   function instrument<S extends InstrumentableSecurity>(security: S): S {
     if (!security || typeof security.protect !== 'function') {
       throw new TypeError('createOtelHooks: instrument() takes a pipeline from createSecurity().');
     }
-    const protect = async (request: SecurityRequest): Promise<Decision> => {
-      const start = clock();
-      const decision = await security.protect(request);
-      const end = clock();
-      safely(() => duration?.record((end - start) / 1000, durationAttributes(decision)));
+    const record = (decision: Decision, start: number): Decision => {
+      if (duration) {
+        try {
+          duration.record((clock() - start) / 1000, durationAttributes(decision));
+        } catch {
+          // As above.
+        }
+      }
       onDecision(decision);
       return decision;
+    };
+    // One `then`, no async wrapper: a single extra microtask per request.
+    const protect = (request: SecurityRequest): Promise<Decision> => {
+      const start = clock();
+      return security.protect(request).then((decision) => record(decision, start));
     };
     return {
       ...security,
@@ -298,8 +372,24 @@ export function createOtelHooks(options: OtelHooksOptions = {}): OtelHooks {
     } as S;
   }
 
+  const monitor: ProtectMonitor = {
+    begin: duration ? clock : () => 0,
+    end(decision, start) {
+      if (duration) {
+        try {
+          duration.record((clock() - start) / 1000, durationAttributes(decision));
+        } catch {
+          // As above.
+        }
+      }
+      onDecision(decision);
+    },
+  };
+
   return {
     enabled: true,
+    metricsEnabled: meter !== undefined,
+    monitor,
     instrument,
     onDecision,
     recordCheck(record) {

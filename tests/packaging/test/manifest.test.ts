@@ -61,6 +61,7 @@ describe('packed with pnpm', () => {
       '@jaf-sec/express',
       '@jaf-sec/fastify',
       '@jaf-sec/hono',
+      '@jaf-sec/monitor',
       '@jaf-sec/next',
       '@jaf-sec/redis',
     ]);

@@ -43,7 +43,29 @@ export type { TextWriter } from './create-json-lines-sink.js';
 export { createJsonLinesSink } from './create-json-lines-sink.js';
 export type { PinoLikeLogger, PinoSinkOptions } from './create-pino-sink.js';
 export { createPinoSink } from './create-pino-sink.js';
+export type { EcsEvent } from './ecs.js';
+export { ECS_VERSION, toEcs } from './ecs.js';
 export { neutralizeLogText } from './neutralize-log-text.js';
+export type { OcsfEvent, OcsfOptions } from './ocsf.js';
+export { OCSF_CLASSES, OCSF_VERSION, toOcsf } from './ocsf.js';
+export type {
+  AgentCheckKind,
+  AgentCheckRecord,
+  InstrumentableSecurity,
+  OtelApiLike,
+  OtelAttributes,
+  OtelCounterLike,
+  OtelHistogramLike,
+  OtelHooks,
+  OtelHooksOptions,
+  OtelMeterLike,
+  OtelMetricsLike,
+  OtelSpanLike,
+  OtelTraceLike,
+} from './otel.js';
+export { createOtelHooks, OTEL_NAMES } from './otel.js';
+export type { SiemFormat } from './siem-format.js';
+export { resolveSiemFormat } from './siem-format.js';
 export type {
   AuditLineError,
   AuditLineErrorCode,

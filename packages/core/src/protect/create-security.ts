@@ -21,6 +21,18 @@ export interface SecurityOptions {
   readonly onDecision?:
     | ((decision: Decision, request: SecurityRequest) => void | Promise<void>)
     | undefined;
+  /**
+   * Synchronous telemetry hook (e.g. `createOtelHooks(...).monitor`): `begin()` when a
+   * request enters, `end(decision, begin's value)` before `protect()` resolves, in the
+   * same tick. Errors it throws are swallowed.
+   */
+  readonly monitor?: ProtectMonitor | undefined;
+}
+
+/** See {@link SecurityOptions.monitor}. */
+export interface ProtectMonitor {
+  begin(): number;
+  end(decision: Decision, start: number): void;
 }
 
 /** A configured pipeline. */
@@ -91,6 +103,26 @@ export function createSecurity(options: SecurityOptions): Security {
   const rules = Object.freeze([...options.rules]);
   const clock = options.clock ?? Date.now;
   const onDecision = options.onDecision;
+  const monitor = options.monitor;
+  if (
+    monitor !== undefined &&
+    (typeof monitor.begin !== 'function' || typeof monitor.end !== 'function')
+  ) {
+    throw new TypeError(
+      'createSecurity: monitor needs begin() and end(decision, start), e.g. createOtelHooks({ api }).monitor.',
+    );
+  }
+  // Called on every way out of run(), so the monitor costs no extra microtask.
+  const finish = (decision: Decision, start: number): Decision => {
+    if (monitor) {
+      try {
+        monitor.end(decision, start);
+      } catch {
+        // Telemetry must never change the outcome.
+      }
+    }
+    return decision;
+  };
 
   const protect = onDecision
     ? async (request: SecurityRequest): Promise<Decision> => {
@@ -107,17 +139,29 @@ export function createSecurity(options: SecurityOptions): Security {
   async function run(request: SecurityRequest): Promise<Decision> {
     const headers: Record<string, string> = {};
     const results: RuleResult[] = [];
+    let start = 0;
+    if (monitor) {
+      try {
+        start = monitor.begin();
+      } catch {
+        // As in finish().
+      }
+    }
     const ctx = new Context(request, clock());
-    const deny = (status: number, code: string, message: string): Decision => ({
-      allowed: false,
-      status,
-      code,
-      message,
-      headers,
-      principal: ctx.principal,
-      results,
-      state: ctx.state,
-    });
+    const deny = (status: number, code: string, message: string): Decision =>
+      finish(
+        {
+          allowed: false,
+          status,
+          code,
+          message,
+          headers,
+          principal: ctx.principal,
+          results,
+          state: ctx.state,
+        },
+        start,
+      );
 
     for (const rule of rules) {
       const dryRun = rule.dryRun === true;
@@ -150,16 +194,19 @@ export function createSecurity(options: SecurityOptions): Security {
       if (conclusion === 'skip' || dryRun) continue;
       return deny(outcome.status, code, conclusion === 'deny' ? outcome.message : '');
     }
-    return {
-      allowed: true,
-      status: ALLOWED_STATUS,
-      code: 'ALLOWED',
-      message: '',
-      headers,
-      principal: ctx.principal,
-      results,
-      state: ctx.state,
-    };
+    return finish(
+      {
+        allowed: true,
+        status: ALLOWED_STATUS,
+        code: 'ALLOWED',
+        message: '',
+        headers,
+        principal: ctx.principal,
+        results,
+        state: ctx.state,
+      },
+      start,
+    );
   }
 
   return {

@@ -20,7 +20,7 @@ export {
   resolveAdapterOptions,
   toDenialResponse,
 } from './adapter-bridge.js';
-export type { Security, SecurityOptions } from './create-security.js';
+export type { ProtectMonitor, Security, SecurityOptions } from './create-security.js';
 export { createSecurity } from './create-security.js';
 export type {
   AuthErrorCode,

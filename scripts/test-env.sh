@@ -46,7 +46,9 @@ start_postgres() {
 
 # 1. What is missing and cannot be started: Debian packages to install.
 missing=()
-if ! redis_up && ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
+# redis-server itself is needed even when a Redis answers on 6379: the tests start their own
+# servers (a six-node cluster, private servers they pause or stop).
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then missing+=(redis-server); fi
 if ! postgres_up && [ -z "$(postgres_cluster)" ]; then missing+=(postgresql); fi
 if ! chromium_present; then missing+=(chromium); fi
 if ! command -v curl >/dev/null; then missing+=(curl); fi
@@ -72,7 +74,18 @@ fi
 
 # 2. Start what is installed but stopped.
 redis_up || start_redis
-postgres_up || start_postgres
+if ! postgres_up; then
+  if [ "$(id -u)" -ne 0 ]; then
+    {
+      echo
+      echo "PostgreSQL is installed but not running, and starting it needs root:"
+      echo "    sudo pg_ctlcluster \$(ls /etc/postgresql | head -n1) main start"
+      echo "No test was run."
+    } >&2
+    exit 1
+  fi
+  start_postgres
+fi
 chromium_present || { log "chromium is still missing at /usr/bin/chromium"; exit 1; }
 
 log "redis $(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" info server | sed -n 's/^redis_version:\(.*\)\r$/\1/p'), PostgreSQL up, $(/usr/bin/chromium --version 2>/dev/null | head -n1)"

@@ -83,7 +83,11 @@ async function connect(): Promise<pg.Pool> {
   const first = await tryConnect(baseConfig());
   if (!(first instanceof Error)) return first;
   const code = (first as { code?: string }).code;
-  const authRefused = code === '28P01' || code === '28000';
+  // 28P01/28000: the server refused the login. A stock Debian cluster asks TCP clients for a
+  // SCRAM password; with none to give, node-postgres fails before the server answers, with a
+  // SASL error that has no code: that is a refused login too.
+  const authRefused =
+    code === '28P01' || code === '28000' || /SASL|password must be a string/i.test(first.message);
   if (!authRefused || process.getuid?.() !== 0) throw first;
   const password = randomBytes(18).toString('base64url');
   provisionRole(password);

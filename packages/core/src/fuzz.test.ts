@@ -2,6 +2,7 @@
 // (fast-check `anything()`) in place of its untrusted argument and with wrong types beside
 // it, returns a result and never throws. Kept to a few seconds: each target gets a small
 // number of runs, and the per-capability fuzz files go deeper on their own syntax.
+
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { createKeyring, isValidKeyId, readEnvelopeKeyId } from './crypto/keyring
 import { decryptWithPassword } from './crypto/password.js';
 import { parseJsonWithLimits } from './input/json-limits.js';
 import { checkMetadataBounds, checkToolArguments } from './input/message-schema.js';
+import { safeFileName, safeJoin } from './input/safe-path.js';
 import { createMemoryKeyStore } from './keys/memory-key-store.js';
 import { parseApiKey } from './keys/parse-api-key.js';
 import { createApiKeyVerifier, verifyApiKey } from './keys/verify-api-key.js';
@@ -99,6 +101,9 @@ const SYNC: readonly [string, (x: unknown) => unknown][] = [
   ['parseSfItem', (x) => parseSfItem(x as string)],
   ['parseSfInnerList', (x) => parseSfInnerList(x as string)],
   ['decodeConfigSecret', (x) => decodeConfigSecret(x as string)],
+  // Paths arrive in tool-call arguments: any JSON value.
+  ['safeFileName', (x) => safeFileName(x as string)],
+  ['safeJoin (user path)', (x) => safeJoin('/srv/files', x as string)],
   ['loadSecurityConfig (env)', (x) => loadSecurityConfig(x as never, { required: [] })],
   [
     'loadSecurityConfig (each variable)',
@@ -111,7 +116,6 @@ const SYNC: readonly [string, (x: unknown) => unknown][] = [
   ['verifyAuditChain', (x) => verifyAuditChain(x as never)],
   ['verifyAuditChain (each event)', (x) => verifyAuditChain([x, x] as never)],
   ['verifyContentDigest (field)', (x) => verifyContentDigest(x as string, 'body')],
-  ['verifyContentDigest (body)', (x) => verifyContentDigest('sha-256=:AA==:', x as string)],
   ['readEnvelopeKeyId', (x) => readEnvelopeKeyId(x as Uint8Array)],
   ['evaluateRetention', (x) => evaluateRetention(x as never, policy, Date.UTC(2026, 0, 1))],
   [
@@ -235,6 +239,22 @@ const developer = fc.oneof(
 );
 
 describe('fuzz: wrong types for the developer arguments', () => {
+  it('verifyContentDigest body (checked against a well-formed sha-256 field)', async () => {
+    // A field of the right length, so the body is really hashed (a short one stops at
+    // DIGEST_MALFORMED before the body is read).
+    const field = `sha-256=:${btoa(String.fromCharCode(...new Uint8Array(32)))}:`;
+    await fc.assert(
+      fc.asyncProperty(fc.anything({ maxDepth: 2 }), (x) =>
+        expectResultOrFixIt('verifyContentDigest', () => verifyContentDigest(field, x as string)),
+      ),
+      RUNS,
+    );
+    expect(verifyContentDigest(field, 'body')).toMatchObject({
+      ok: false,
+      error: { code: 'DIGEST_MISMATCH' },
+    });
+  });
+
   it('fernetDecrypt options', async () => {
     const token =
       'gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==';

@@ -64,8 +64,6 @@ export type {
   OtelTraceLike,
 } from './otel.js';
 export { createOtelHooks, OTEL_NAMES } from './otel.js';
-export type { SiemFormat } from './siem-format.js';
-export { resolveSiemFormat } from './siem-format.js';
 export type {
   AuditLineError,
   AuditLineErrorCode,
@@ -73,6 +71,8 @@ export type {
   ParsedAuditLog,
 } from './parse-audit-log.js';
 export { parseAuditLine, parseAuditLog } from './parse-audit-log.js';
+export type { SiemFormat } from './siem-format.js';
+export { resolveSiemFormat } from './siem-format.js';
 export type {
   AuditLevel,
   AuditOutcome,

@@ -84,6 +84,8 @@ function checkSegmentAlias(
  * encoded traversal), absolute and drive-letter paths, and `..` segments.
  */
 function checkRelative(input: string): Result<string[], SafePathErrorCode> {
+  // Tool-call arguments are untrusted JSON: a number, null or object is refused, never thrown on.
+  if (typeof input !== 'string') return fail('PATH_EMPTY', 'The path is not a string.');
   if (input.length === 0) return fail('PATH_EMPTY', 'The path is empty.');
   if (input.length > MAX_PATH) return fail('PATH_TOO_LONG', 'The path is too long.');
   const path = input.normalize('NFKC');
@@ -161,7 +163,12 @@ export function safeFileName(name: string): Result<string, SafePathErrorCode> {
  * ```
  */
 export function safeJoin(base: string, userPath: string): Result<string, SafePathErrorCode> {
-  if (base.length === 0 || base.charCodeAt(0) !== 47 || base.includes('\u0000')) {
+  if (
+    typeof base !== 'string' ||
+    base.length === 0 ||
+    base.charCodeAt(0) !== 47 ||
+    base.includes('\u0000')
+  ) {
     return fail('PATH_INVALID_BASE', 'The base directory must be an absolute POSIX path.');
   }
   const r = checkRelative(userPath);

@@ -8,7 +8,18 @@
 
 /** The method as the filters compare it: upper-cased. */
 export function normalizeMethod(method: string): string {
-  return typeof method === 'string' ? method.toUpperCase() : '';
+  if (typeof method !== 'string') return '';
+  // ASCII only: String#toUpperCase folds e.g. the dotless 'ı' to 'I', which would let a
+  // non-token method such as 'optıons' pass as OPTIONS (a safe method for CSRF).
+  let i = 0;
+  while (i < method.length && !(method.charCodeAt(i) >= 0x61 && method.charCodeAt(i) <= 0x7a)) i++;
+  if (i === method.length) return method; // already upper case: the common case, no copy
+  let out = method.slice(0, i);
+  for (; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    out += c >= 0x61 && c <= 0x7a ? String.fromCharCode(c - 32) : method[i];
+  }
+  return out;
 }
 
 function isTokenChar(c: number): boolean {

@@ -180,6 +180,11 @@ export function verifyContentDigest(
 ): Result<ContentDigestCheck, DigestErrorCode> {
   const accepted = checkAlgorithms(options?.algorithms, DEFAULT_VERIFY, 'verifyContentDigest');
   checkCovered(options?.covered, 'verifyContentDigest');
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw new TypeError(
+      'verifyContentDigest: body must be the received bytes, as a Uint8Array or a string.',
+    );
+  }
   return checkDigests(field, accepted, options?.covered, (alg) => hash(TO_HASH[alg], body));
 }
 

@@ -3,23 +3,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { budgetStoreContract } from '../../core/src/budgets/test-utils/budget-store-contract.js';
 import { createRedisBudgetStore } from './budget-store.js';
 import {
-  type ClientKind,
   connect,
   connectTo,
-  type Target,
+  TARGETS,
   type TestClient,
   uniquePrefix,
 } from './test-utils/redis-test-env.js';
 
 const T0 = 1_750_000_000_000;
-
-// On the single Redis and on the six-node cluster, through both clients.
-const TARGETS: [Target, ClientKind][] = [
-  ['single', 'ioredis'],
-  ['single', 'node-redis'],
-  ['cluster', 'ioredis'],
-  ['cluster', 'node-redis'],
-];
 
 describe.each(TARGETS)('budget store on Redis (%s) with %s', (target, kind) => {
   let t: TestClient;

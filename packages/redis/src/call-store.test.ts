@@ -2,23 +2,13 @@ import { createCapabilityIssuer, createCapabilityVerifier } from '@jaf-sec/core/
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedisCallStore } from './call-store.js';
 import {
-  type ClientKind,
-  connect,
   connectTo,
-  type Target,
+  TARGETS,
   type TestClient,
   uniquePrefix,
 } from './test-utils/redis-test-env.js';
 
 const key = { alg: 'HS256', secret: '0123456789abcdef0123456789abcdef' } as const;
-
-// On the single Redis and on the six-node cluster, through both clients.
-const TARGETS: [Target, ClientKind][] = [
-  ['single', 'ioredis'],
-  ['single', 'node-redis'],
-  ['cluster', 'ioredis'],
-  ['cluster', 'node-redis'],
-];
 
 describe.each(TARGETS)('capability call store on Redis (%s) with %s', (target, kind) => {
   let t: TestClient;

@@ -15,7 +15,7 @@ import {
   freePort,
   type PrivateRedis,
   SHARED_URL,
-  type Target,
+  TARGETS,
   type TestClient,
   uniquePrefix,
 } from './test-utils/redis-test-env.js';
@@ -37,13 +37,6 @@ function* steps(seed: number, n: number): Generator<[number, number]> {
     yield [dt, cost];
   }
 }
-
-const TARGETS: [Target, ClientKind][] = [
-  ['single', 'ioredis'],
-  ['single', 'node-redis'],
-  ['cluster', 'ioredis'],
-  ['cluster', 'node-redis'],
-];
 
 describe.each(TARGETS)('Redis rate-limit store (%s) with %s', (target, kind) => {
   let t: TestClient;

@@ -8,23 +8,14 @@ import { createRedisNonceStore } from './nonce-store.js';
 import { createRedisRevocationStore } from './revocation-store.js';
 import { createScriptRunner } from './script-runner.js';
 import {
-  type ClientKind,
   connectTo,
-  type Target,
+  TARGETS,
   type TestClient,
   uniquePrefix,
 } from './test-utils/redis-test-env.js';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
-
-// Every store, on the single Redis and on the six-node cluster, through both clients.
-const TARGETS: [Target, ClientKind][] = [
-  ['single', 'ioredis'],
-  ['single', 'node-redis'],
-  ['cluster', 'ioredis'],
-  ['cluster', 'node-redis'],
-];
 
 describe.each(TARGETS)('stores on Redis (%s) with %s', (target, kind) => {
   let t: TestClient;

@@ -19,6 +19,14 @@ export type ClientKind = 'ioredis' | 'node-redis';
 /** Where a suite runs: the single shared Redis, or the local cluster of the globalSetup. */
 export type Target = 'single' | 'cluster';
 
+/** Every store suite runs on both targets through both clients. */
+export const TARGETS: readonly (readonly [Target, ClientKind])[] = [
+  ['single', 'ioredis'],
+  ['single', 'node-redis'],
+  ['cluster', 'ioredis'],
+  ['cluster', 'node-redis'],
+];
+
 export interface TestClient {
   kind: ClientKind;
   /** Typed structurally: both real clients must satisfy the package's client interface. */

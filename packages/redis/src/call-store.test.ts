@@ -1,12 +1,7 @@
 import { createCapabilityIssuer, createCapabilityVerifier } from '@jaf-sec/core/capabilities';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedisCallStore } from './call-store.js';
-import {
-  connectTo,
-  TARGETS,
-  type TestClient,
-  uniquePrefix,
-} from './test-utils/redis-test-env.js';
+import { connectTo, TARGETS, type TestClient, uniquePrefix } from './test-utils/redis-test-env.js';
 
 const key = { alg: 'HS256', secret: '0123456789abcdef0123456789abcdef' } as const;
 

@@ -7,12 +7,7 @@ import { createRedisKeyStore } from './key-store.js';
 import { createRedisNonceStore } from './nonce-store.js';
 import { createRedisRevocationStore } from './revocation-store.js';
 import { createScriptRunner } from './script-runner.js';
-import {
-  connectTo,
-  TARGETS,
-  type TestClient,
-  uniquePrefix,
-} from './test-utils/redis-test-env.js';
+import { connectTo, TARGETS, type TestClient, uniquePrefix } from './test-utils/redis-test-env.js';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;

@@ -14,6 +14,7 @@ import {
   decryptMessages,
   ENCRYPTED_MESSAGE_PREFIX,
   type MessageErrorCode,
+  openSealedMessage,
 } from './encrypt-messages.js';
 import type { Keyring } from './keyring.js';
 
@@ -183,35 +184,17 @@ export async function openConversation(
       }
       const envelope = content.slice(content.indexOf(':', ENCRYPTED_MESSAGE_PREFIX_V2.length) + 1);
       tasks.push(
-        (async (): Promise<Result<void, ConversationErrorCode>> => {
-          const bytes = decodeBase64Url(envelope);
-          if (!bytes) return fail('MESSAGE_MALFORMED', `Message ${i} is damaged.`);
-          const opened = await keyring.decrypt(bytes, {
-            aad: messageAad(binding, position, message.role),
-          });
-          if (!opened.ok) {
-            const code = opened.error.code;
-            if (code === 'ENVELOPE_KEY_UNKNOWN') {
-              return fail('MESSAGE_KEY_UNKNOWN', `Message ${i} was sealed with an unknown key.`);
-            }
-            if (code === 'ENVELOPE_AUTH_FAILED') {
-              return fail('MESSAGE_AUTH_FAILED', `Message ${i} failed authentication.`);
-            }
-            return fail('MESSAGE_MALFORMED', `Message ${i} is damaged.`);
-          }
-          const text = decodeUtf8(opened.value);
-          let body: unknown;
-          try {
-            body = text === undefined ? undefined : JSON.parse(text);
-          } catch {
-            body = undefined;
-          }
-          if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-            return fail('MESSAGE_MALFORMED', `Message ${i} is damaged.`);
-          }
-          out[i] = { role: message.role, ...(body as Record<string, unknown>) };
+        openSealedMessage(
+          keyring,
+          envelope,
+          messageAad(binding, position, message.role),
+          message.role,
+          i,
+        ).then((opened): Result<void, ConversationErrorCode> => {
+          if (!opened.ok) return opened;
+          out[i] = opened.value;
           return ok(undefined);
-        })(),
+        }),
       );
     } else if (typeof content === 'string' && content.startsWith(ENCRYPTED_MESSAGE_PREFIX)) {
       legacy.push(i);

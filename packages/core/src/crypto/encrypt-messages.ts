@@ -66,6 +66,45 @@ export function isEncryptedMessage(message: ConversationMessage): boolean {
 }
 
 /**
+ * Opens one sealed message: the base64url envelope decrypted under `aad`, its plaintext parsed
+ * as the JSON object of the message's fields, with `role` put back. Shared by the v1 format
+ * here and the owner- and order-bound v2 format of conversation-seal.ts; `label` names the
+ * message in the error messages. Never throws.
+ */
+export async function openSealedMessage(
+  keyring: Keyring,
+  envelope: string,
+  aad: Uint8Array,
+  role: string,
+  label: number,
+): Promise<Result<ConversationMessage, MessageErrorCode>> {
+  const bytes = decodeBase64Url(envelope);
+  if (!bytes) return fail('MESSAGE_MALFORMED', `Message ${label} is damaged.`);
+  const opened = await keyring.decrypt(bytes, { aad });
+  if (!opened.ok) {
+    const code = opened.error.code;
+    if (code === 'ENVELOPE_KEY_UNKNOWN') {
+      return fail('MESSAGE_KEY_UNKNOWN', `Message ${label} was sealed with an unknown key.`);
+    }
+    if (code === 'ENVELOPE_AUTH_FAILED') {
+      return fail('MESSAGE_AUTH_FAILED', `Message ${label} failed authentication.`);
+    }
+    return fail('MESSAGE_MALFORMED', `Message ${label} is damaged.`);
+  }
+  const text = decodeUtf8(opened.value);
+  let body: unknown;
+  try {
+    body = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return fail('MESSAGE_MALFORMED', `Message ${label} is damaged.`);
+  }
+  return ok({ role, ...(body as Record<string, unknown>) });
+}
+
+/**
  * Encrypts agent messages for storage. Everything but `role` (content, tool calls and
  * their arguments, tool results, ids, attachments) is sealed with the keyring's primary key;
  * the stored message is `{ role, content: 'jafsec:v1:<envelope>' }`. The conversation id,
@@ -136,34 +175,13 @@ export async function decryptMessages(
         if (roles && !roles.has(message.role)) return ok(message);
         return fail('MESSAGE_NOT_ENCRYPTED', `Message ${position} is not encrypted.`);
       }
-      const bytes = decodeBase64Url(
+      return openSealedMessage(
+        keyring,
         (message.content as string).slice(ENCRYPTED_MESSAGE_PREFIX.length),
+        messageAad(options.conversationId, position, message.role),
+        message.role,
+        position,
       );
-      if (!bytes) return fail('MESSAGE_MALFORMED', `Message ${position} is damaged.`);
-      const opened = await keyring.decrypt(bytes, {
-        aad: messageAad(options.conversationId, position, message.role),
-      });
-      if (!opened.ok) {
-        const code = opened.error.code;
-        if (code === 'ENVELOPE_KEY_UNKNOWN') {
-          return fail('MESSAGE_KEY_UNKNOWN', `Message ${position} was sealed with an unknown key.`);
-        }
-        if (code === 'ENVELOPE_AUTH_FAILED') {
-          return fail('MESSAGE_AUTH_FAILED', `Message ${position} failed authentication.`);
-        }
-        return fail('MESSAGE_MALFORMED', `Message ${position} is damaged.`);
-      }
-      const text = decodeUtf8(opened.value);
-      let body: unknown;
-      try {
-        body = text === undefined ? undefined : JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        return fail('MESSAGE_MALFORMED', `Message ${position} is damaged.`);
-      }
-      return ok({ role: message.role, ...(body as Record<string, unknown>) });
     }),
   );
   const out: ConversationMessage[] = [];

@@ -7,53 +7,30 @@
 // a cluster can only show its client-side cost here (slot routing, one connection per master),
 // not the extra CPUs it brings on separate machines.
 // Run: pnpm --filter @jaf-sec/core build && pnpm --filter @jaf-sec/redis build && cd bench && flock /tmp/jaf-bench.lock node --expose-gc --import tsx redis-cluster.bench.ts
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { createRateLimiter, type RateLimiter } from '@jaf-sec/core/ratelimit';
 import { createRedisRateLimitStore, type RedisClientLike } from '@jaf-sec/redis';
 import { Cluster, Redis } from 'ioredis';
 import { createClient, createCluster } from 'redis';
 import { startLocalCluster } from '../packages/redis/src/test-utils/redis-cluster.js';
+import { createPrivateRedis, freePort } from '../packages/redis/src/test-utils/redis-test-env.js';
 import { compare, note, versionOf, writeSection } from './lib/harness.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 
 const loadBefore = loadavg()[0]!;
-const port = await new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = (s.address() as { port: number }).port;
-    s.close(() => resolve(p));
-  });
-});
-const single = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-  { stdio: 'ignore' },
-);
-const stopSingle = () => {
-  if (single.exitCode === null) single.kill('SIGTERM');
-};
-process.on('exit', stopSingle);
+// The single Redis and the cluster come from the redis package's test fixtures.
+const single = createPrivateRedis(await freePort());
+await single.start();
+process.on('exit', () => void single.stop());
 const cluster = await startLocalCluster();
-const url = `redis://127.0.0.1:${port}`;
+const url = single.url;
 const seeds = cluster.ports.slice(0, 3).map((p) => ({ host: '127.0.0.1', port: p }));
 
-const connectIo = async () => {
-  const c = new Redis(url, { lazyConnect: true });
-  c.on('error', () => {});
-  for (let i = 0; i < 100; i++) {
-    try {
-      await c.connect();
-      return c;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error('redis-server did not start');
-};
-const io = await connectIo();
+const io = new Redis(url, { lazyConnect: true });
+io.on('error', () => {});
+await io.connect();
 const ioCluster = new Cluster(seeds, { lazyConnect: true });
 ioCluster.on('error', () => {});
 await ioCluster.connect();
@@ -173,5 +150,5 @@ ioCluster.disconnect();
 nodeRedis.destroy();
 nodeCluster.destroy();
 await cluster.stop();
-stopSingle();
+await single.stop();
 process.exit(0);

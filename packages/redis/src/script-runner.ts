@@ -121,8 +121,17 @@ export function createScriptRunner(
   // leaves `pending` at its deadline, but its command stays in the client until Redis answers
   // or the connection drops, so this count, not `pending`, is what maxInFlight bounds.
   let outstanding = 0;
-  const settle = (): void => {
-    outstanding--;
+  const send = (command: () => Promise<unknown>): Promise<unknown> => {
+    let sent: Promise<unknown>;
+    try {
+      sent = command();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    outstanding++;
+    return sent.finally(() => {
+      outstanding--;
+    });
   };
   // Deadlines on a monotonic clock: a wall-clock step must not hold calls past their deadline.
   const clock = (): number => performance.now();
@@ -159,29 +168,11 @@ export function createScriptRunner(
         const failed = (error: unknown) => {
           if (pending.delete(call)) reject(error);
         };
-        outstanding++;
-        evalsha(script, keys, args).then(
-          (value) => {
-            settle();
-            done(value);
-          },
-          (error: unknown) => {
-            settle();
-            if (isNoScript(error) && pending.has(call)) {
-              outstanding++;
-              evaluate(script, keys, args).then(
-                (value) => {
-                  settle();
-                  done(value);
-                },
-                (e: unknown) => {
-                  settle();
-                  failed(e);
-                },
-              );
-            } else failed(error);
-          },
-        );
+        send(() => evalsha(script, keys, args)).then(done, (error: unknown) => {
+          if (isNoScript(error) && pending.has(call))
+            send(() => evaluate(script, keys, args)).then(done, failed);
+          else failed(error);
+        });
       });
     },
   };

@@ -157,7 +157,14 @@ export async function openConversation(
   stored: readonly ConversationMessage[],
   seal: unknown,
   keyring: Keyring,
-  binding: ConversationBinding & { readonly requireSeal?: boolean | undefined },
+  binding: ConversationBinding & {
+    readonly requireSeal?: boolean | undefined;
+    /**
+     * Check the conversation's seal (default true). False for stores written without seals
+     * (`seal: false` in the memory provider): order and owner are still checked per message.
+     */
+    readonly checkSeal?: boolean | undefined;
+  },
 ): Promise<Result<ConversationMessage[], ConversationErrorCode>> {
   checkBinding(binding);
   if (!Array.isArray(stored)) return fail('MESSAGE_MALFORMED', 'The messages are not a list.');
@@ -224,6 +231,7 @@ export async function openConversation(
     }
   }
   for (const r of await Promise.all(tasks)) if (!r.ok) return r;
+  if (binding.checkSeal === false) return ok(out as ConversationMessage[]);
   if ((seal === undefined || seal === null) && !hasV2 && !binding.requireSeal) {
     return ok(out as ConversationMessage[]);
   }

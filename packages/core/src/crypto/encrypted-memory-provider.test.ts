@@ -135,6 +135,23 @@ describe('createEncryptedMemoryProvider', () => {
     expect(await memory.deleteConversation('c-1')).toEqual({ success: true, data: true });
   });
 
+  it('with seal: false, stores and reads back (per-message owner and order still bound)', async () => {
+    const base = createJafLikeProvider();
+    const memory = createEncryptedMemoryProvider(base, { keyring, seal: false });
+    await memory.storeMessages('c-ns', turn1, { userId: 'u-1' });
+    expect(await memory.appendMessages('c-ns', turn2)).toEqual({ success: true, data: undefined });
+    expect(
+      (base.rows.get('c-ns')!.metadata as Record<string, unknown> | undefined)?.[
+        CONVERSATION_SEAL_FIELD
+      ],
+    ).toBeUndefined();
+    const conversation = await memory.getConversation('c-ns');
+    expect(conversation.success && conversation.data?.messages).toEqual([...turn1, ...turn2]);
+    // Reassigned to another user: the per-message binding still refuses it.
+    base.rows.get('c-ns')!.userId = 'u-2';
+    expect((await memory.getConversation('c-ns')).success).toBe(false);
+  });
+
   it('fails a read with a coded MemoryStorageError when stored data was tampered with', async () => {
     const base = createJafLikeProvider();
     const memory = createEncryptedMemoryProvider(base, { keyring });

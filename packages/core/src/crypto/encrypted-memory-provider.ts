@@ -157,7 +157,12 @@ export function createEncryptedMemoryProvider<P extends MemoryProviderLike>(
       conversation.messages,
       sealed ? sealOf(conversation) : undefined,
       keyring,
-      { conversationId: conversation.conversationId, owner: conversation.userId, roles },
+      {
+        conversationId: conversation.conversationId,
+        owner: conversation.userId,
+        roles,
+        checkSeal: sealed,
+      },
     );
     if (!opened.ok) return failure(opened.error.code, opened.error.message);
     return { success: true, data: { ...conversation, messages: opened.value } };

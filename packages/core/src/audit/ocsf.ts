@@ -165,7 +165,6 @@ export function toOcsf(event: SecurityEvent, options: OcsfOptions = {}): OcsfEve
   if (family === 'authentication') {
     out.user =
       event.principal !== null ? { uid: event.principal } : { type_id: 0, type: 'Unknown' };
-    if (event.app !== undefined) out.service = { name: event.app };
   } else if (family === 'api') {
     out.api = {
       operation: event.rule ?? event.type,

@@ -1,3 +1,4 @@
+import { isIp } from '../internal/ip.js';
 import type { AuditLevel, SecurityEvent } from './types.js';
 
 /** Milliseconds since the epoch of an event's ISO timestamp; 0 when it does not parse. */
@@ -7,28 +8,11 @@ export function eventTimeMs(event: SecurityEvent): number {
 }
 
 /**
- * True when the configured client value is an IP address (full or truncated), false for a
- * pseudonym: only then may it go into an `ip` field. A character scan, no regex.
+ * True when the event's client value is one IP address, so it may go into an `ip` field. A
+ * pseudonym, or an address truncated to its network (`truncateClientAddress` gives a CIDR such
+ * as `203.0.113.0/24`), is not: the mappers put those in the `uid` / `address` field.
  */
-export function looksLikeIp(value: string): boolean {
-  if (value.length < 2 || value.length > 45) return false;
-  let dots = 0;
-  let colons = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 46) dots++;
-    else if (c === 58) colons++;
-    else if (c >= 48 && c <= 57) continue;
-    else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
-      if (dots > 0 && colons === 0) return false;
-    } else return false;
-  }
-  if (colons >= 2) return true;
-  if (colons > 0) return false;
-  if (dots !== 3) return false;
-  const parts = value.split('.');
-  return parts.every((p) => p.length > 0 && p.length <= 3 && Number(p) <= 255);
-}
+export const looksLikeIp = (value: string): boolean => isIp(value);
 
 /** Numeric severity shared by both mappings: OCSF severity_id (1 Informational, 3 Medium, 5 Critical). */
 export const SEVERITY_ID: Readonly<Record<AuditLevel, number>> = {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSecurity } from '../protect/create-security.js';
 import type { Rule, SecurityRequest } from '../protect/types.js';
+import { truncateClientAddress } from './client-address.js';
 import { createAuditLog } from './create-audit-log.js';
 import { toEcs } from './ecs.js';
 import { toOcsf } from './ocsf.js';
@@ -144,11 +145,15 @@ describe('toOcsf / toEcs, one case per event type', () => {
     expect(toEcs(event).source).toEqual({ address: 'c9f1e2a0b3d4' });
   });
 
-  it('looksLikeIp accepts full and truncated addresses and rejects pseudonyms', () => {
+  it('looksLikeIp accepts single addresses and rejects pseudonyms and truncated networks', () => {
     for (const ip of ['203.0.113.7', '203.0.113.0', '2001:db8::', '::1', '2001:db8:0:0::1']) {
       expect(looksLikeIp(ip)).toBe(true);
     }
+    // What the audit log really writes for a truncated client: a CIDR, not an address.
+    expect(truncateClientAddress('203.0.113.7')).toBe('203.0.113.0/24');
     for (const v of [
+      truncateClientAddress('203.0.113.7'),
+      truncateClientAddress('2001:db8::1'),
       'c9f1e2a0b3d4',
       'abc.def.1.2',
       '1.2.3',

@@ -8,11 +8,11 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedisRateLimitStore, toTaggedKey } from './rate-limit-store.js';
 import {
-  type ClientKind,
   connect,
   connectTo,
   createPrivateRedis,
   freePort,
+  KINDS,
   type PrivateRedis,
   SHARED_URL,
   TARGETS,
@@ -25,7 +25,6 @@ import {
 const EXACT_MS = 5_000;
 const T0 = 1_700_000_000_000;
 const ALGORITHMS: RateLimitAlgorithm[] = ['token-bucket', 'gcra', 'fixed-window', 'sliding-window'];
-const KINDS: ClientKind[] = ['ioredis', 'node-redis'];
 
 /** Deterministic pseudo-random steps so a failure is reproducible. */
 function* steps(seed: number, n: number): Generator<[number, number]> {

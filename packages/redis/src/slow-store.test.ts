@@ -8,16 +8,15 @@ import { createRateLimiter, type RateLimitResult } from '@jaf-sec/core/ratelimit
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRateLimitStore } from './rate-limit-store.js';
 import {
-  type ClientKind,
   connect,
   createPrivateRedis,
   freePort,
+  KINDS,
   type PrivateRedis,
   type TestClient,
   uniquePrefix,
 } from './test-utils/redis-test-env.js';
 
-const KINDS: ClientKind[] = ['ioredis', 'node-redis'];
 const DEADLINE_MS = 50; // the store's default
 // A decision may end between the deadline and 1.25 x the deadline (the sweep period), plus
 // what a loaded two-core test machine adds to a timer.

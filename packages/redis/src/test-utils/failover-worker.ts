@@ -4,10 +4,9 @@
 // decisions were allowed, limited and failed over, the slowest decision, and any unhandled
 // rejection; then, on 'after', it makes fresh decisions to show the client recovered by itself.
 // Core's source rather than its dist: other work in the tree may rebuild dist mid-run.
-import { Cluster } from 'ioredis';
-import { createCluster } from 'redis';
 import { createRateLimiter, type RateLimitResult } from '../../../core/src/ratelimit/index.js';
 import { createRedisRateLimitStore } from '../rate-limit-store.js';
+import { connectCluster } from './redis-test-env.js';
 
 // The parent gone (a test timed out, vitest killed): stop instead of loading Redis forever.
 process.on('disconnect', () => process.exit(0));
@@ -39,18 +38,9 @@ const next = async (): Promise<string> => {
 };
 
 async function main(): Promise<void> {
-  const seeds = (JSON.parse(portsJson) as number[]).map((port) => ({ host: '127.0.0.1', port }));
-  let client: Cluster | ReturnType<typeof createCluster>;
-  if (kind === 'ioredis') {
-    client = new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: 1 } });
-    client.on('error', () => {});
-  } else {
-    client = createCluster({
-      rootNodes: seeds.map((s) => ({ url: `redis://${s.host}:${s.port}` })),
-    });
-    client.on('error', () => {});
-    await client.connect();
-  }
+  // The same cluster clients, with the same options, as the test suites.
+  const connection = await connectCluster(kind, JSON.parse(portsJson) as number[]);
+  const client = connection.client;
   const store = createRedisRateLimitStore({ client, prefix, timeoutMs: Number(deadlineMs) });
   const limiter = createRateLimiter({
     // A day-long bucket: it refills by less than one token during the test.
@@ -89,8 +79,7 @@ async function main(): Promise<void> {
   const after: string[] = [];
   for (let i = 0; i < 20; i++) after.push((await limiter.limit(`${key}:after:${i}`)).reason);
   process.send?.({ after, unhandled });
-  if (kind === 'ioredis') (client as Cluster).disconnect();
-  else (client as ReturnType<typeof createCluster>).destroy();
+  await connection.close();
 }
 
 main().catch(() => process.exit(1));

@@ -19,6 +19,9 @@ export type ClientKind = 'ioredis' | 'node-redis';
 /** Where a suite runs: the single shared Redis, or the local cluster of the globalSetup. */
 export type Target = 'single' | 'cluster';
 
+/** Both clients every suite runs with. */
+export const KINDS: readonly ClientKind[] = ['ioredis', 'node-redis'];
+
 /** Every store suite runs on both targets through both clients. */
 export const TARGETS: readonly (readonly [Target, ClientKind])[] = [
   ['single', 'ioredis'],

@@ -26,7 +26,6 @@ export const FRAMEWORKS: Readonly<Record<string, string>> = {
 export interface Consumer {
   /** The project folder, outside the workspace: examples are written and run here. */
   readonly dir: string;
-  readonly packages: readonly { name: string; tarball: string }[];
   cleanup(): void;
 }
 
@@ -39,7 +38,7 @@ export function createConsumer(): Consumer {
   // runs reuse it (delete the folder after rebuilding a package). CI never sets it.
   const kept = process.env.DOCTEST_CONSUMER;
   if (kept && existsSync(join(kept, 'node_modules'))) {
-    return { dir: kept, packages: [], cleanup: () => {} };
+    return { dir: kept, cleanup: () => {} };
   }
   const dir = kept ?? mkdtempSync(join(tmpdir(), 'jaf-sec-docs-'));
   if (kept) mkdirSync(kept, { recursive: true });
@@ -59,7 +58,6 @@ export function createConsumer(): Consumer {
     });
     return {
       dir,
-      packages: packed.map(({ name, tarball }) => ({ name, tarball })),
       cleanup: () => {
         if (!kept) rmSync(dir, { recursive: true, force: true });
       },

@@ -34,4 +34,3 @@ export async function bundleFor(target = 'workerd') {
   return { code, inputs: Object.keys(result.metafile.inputs) };
 }
 
-export const bundleWorker = () => bundleFor('workerd');

@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EdgeVM } from '@edge-runtime/vm';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFor, bundleWorker } from '../src/bundle-worker.mjs';
+import { bundleFor } from '../src/bundle-worker.mjs';
 import { CAPABILITIES, runConformance } from '../src/conformance.mjs';
 import { mintToken } from '../src/hono-app.mjs';
 
@@ -109,7 +109,7 @@ beforeAll(() => {
     src('run-conformance.mjs'),
   ]).then(lastJsonLine<Report>);
   bunHono = run(bin('bun'), [src('hono-bun.mjs')]).then(lastJsonLine<HonoReport>);
-  worker = bundleWorker().then(({ code, inputs }) => {
+  worker = bundleFor('workerd').then(({ code, inputs }) => {
     // nodejs_compat OFF: node:* imports do not exist here, so only dist/ can run.
     mf = new Miniflare({
       modules: true,

@@ -4,7 +4,7 @@ import { decodeBase64Url, decodeUtf8, encodeBase64Url, utf8 } from '../internal/
 import type { AesCbcKey } from '../internal/cipher-types.js';
 import { timingSafeEqual } from '../internal/constant-time.js';
 import type { HmacKey } from '../internal/hash-types.js';
-import { TIME_MS as NOW_RULE, numberOption } from '../internal/options.js';
+import { callTime, numberOption } from '../internal/options.js';
 import { type RandomSource, randomBytes } from '../internal/random.js';
 import { fail, ok, type Result } from '../internal/result.js';
 import type { EnvelopeOptions, Keyring } from './keyring.js';
@@ -136,8 +136,7 @@ export async function fernetEncrypt(
   const iv = options?.iv ?? (options?.random ?? randomBytes)(16);
   if (!(iv instanceof Uint8Array) || iv.length !== 16)
     throw new TypeError('Fernet IV must be 16 bytes');
-  const now = numberOption('fernetEncrypt', 'now', options?.now, undefined, NOW_RULE);
-  const seconds = Math.floor((now ?? Date.now()) / 1000);
+  const seconds = Math.floor(callTime('fernetEncrypt', options?.now, Date.now) / 1000);
   const ciphertext = await prepared.encryption.encrypt(
     iv,
     typeof data === 'string' ? utf8(data) : data,
@@ -182,7 +181,7 @@ export async function fernetDecrypt(
   // below false and let expired or far-future tokens through, so they are refused loudly.
   const ttl = numberOption('fernetDecrypt', 'ttl', options?.ttl, undefined, SECONDS_RULE);
   const skew = numberOption('fernetDecrypt', 'clockSkew', options?.clockSkew, 60, SECONDS_RULE);
-  const now = numberOption('fernetDecrypt', 'now', options?.now, undefined, NOW_RULE);
+  const now = callTime('fernetDecrypt', options?.now, Date.now);
   if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) {
     return fail('FERNET_MALFORMED', 'The token is not a Fernet token.');
   }
@@ -197,7 +196,7 @@ export async function fernetDecrypt(
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stamped = Number(view.getBigUint64(1));
-  const nowSeconds = Math.floor((now ?? Date.now()) / 1000);
+  const nowSeconds = Math.floor(now / 1000);
   // As Python's cryptography: time is only checked when a ttl is given; without one, any
   // age is accepted (stored data), and so is any timestamp.
   if (ttl !== undefined) {

@@ -25,6 +25,7 @@ export type MetadataErrorCode =
 // A NaN limit would make every bound check false (unbounded depth, size): refused.
 const limit = (name: string, value: unknown, fallback: number) =>
   numberOption('metadata limits', name, value, fallback, { min: 0, integer: true });
+type ResolvedLimits = ReturnType<typeof resolve>;
 const resolve = (l: MetadataLimits = {}) => ({
   maxDepth: limit('maxDepth', l.maxDepth, 4),
   maxKeys: limit('maxKeys', l.maxKeys, 32),
@@ -46,7 +47,10 @@ export function checkMetadataBounds(
   value: unknown,
   limits?: MetadataLimits,
 ): Result<unknown, MetadataErrorCode> {
-  const l = resolve(limits);
+  return checkBounds(value, resolve(limits));
+}
+
+function checkBounds(value: unknown, l: ResolvedLimits): Result<unknown, MetadataErrorCode> {
   let size = 0;
   const walk = (x: unknown, depth: number): MetadataErrorCode | undefined => {
     if (x === null || typeof x === 'boolean') {
@@ -103,10 +107,11 @@ const MESSAGES: Record<MetadataErrorCode, string> = {
 
 /** A valibot schema for bounded metadata (a plain object within {@link MetadataLimits}). */
 export function metadataSchema(limits?: MetadataLimits) {
-  resolve(limits); // bad limits throw here, where the schema is built, not per request
+  // Resolved once, where the schema is built: bad limits throw here, not per request.
+  const resolved = resolve(limits);
   return v.pipe(
     v.record(v.string(), v.unknown()),
-    v.check((x) => checkMetadataBounds(x, limits).ok, 'Metadata exceeds its bounds.'),
+    v.check((x) => checkBounds(x, resolved).ok, 'Metadata exceeds its bounds.'),
   );
 }
 

@@ -1,3 +1,4 @@
+import { compileHostList } from '../internal/host-list.js';
 import { fail, ok, type Result } from '../internal/result.js';
 
 /** What kind of construct carried a URL. */
@@ -235,33 +236,6 @@ function decodeEntities(text: string): string {
   );
 }
 
-function hostMatcher(list: readonly string[] | undefined): (host: string) => boolean {
-  const exact = new Set<string>();
-  const suffixes: string[] = [];
-  for (const entry of list ?? []) {
-    if (typeof entry !== 'string' || entry.length === 0) {
-      throw new TypeError('createExfiltrationGuard: allowHosts entries must be host names');
-    }
-    const wildcard = entry.startsWith('*.');
-    let host: string;
-    try {
-      host = new URL(`https://${wildcard ? entry.slice(2) : entry}/`).hostname;
-    } catch {
-      throw new TypeError(
-        `createExfiltrationGuard: allowHosts entry ${JSON.stringify(entry)} is not a host name`,
-      );
-    }
-    if (wildcard) suffixes.push(`.${host}`);
-    else exact.add(host);
-  }
-  return (host) => {
-    const h = host.endsWith('.') ? host.slice(0, -1) : host;
-    if (exact.has(h)) return true;
-    for (const s of suffixes) if (h.endsWith(s) && h.length > s.length) return true;
-    return false;
-  };
-}
-
 /**
  * Creates a guard that finds links and images in model output that point outside an
  * allow-list or carry data (query, fragment, long path segments, credentials), and
@@ -281,7 +255,7 @@ function hostMatcher(list: readonly string[] | undefined): (host: string) => boo
  * ```
  */
 export function createExfiltrationGuard(options: ExfiltrationGuardOptions = {}): ExfiltrationGuard {
-  const hostAllowed = hostMatcher(options.allowHosts);
+  const hostAllowed = compileHostList(options.allowHosts ?? [], 'createExfiltrationGuard');
   const schemes = new Set(
     (options.allowSchemes ?? ['https']).map((s) => {
       if (typeof s !== 'string' || !/^[a-z][a-z0-9+.-]*$/.test(s)) {

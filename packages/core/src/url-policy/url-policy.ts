@@ -1,3 +1,4 @@
+import { compileHostList, stripHost } from '../internal/host-list.js';
 import {
   type Cidr,
   cidrContains,
@@ -142,31 +143,6 @@ const MESSAGES: Readonly<Record<UrlPolicyErrorCode, string>> = {
 };
 const refuse = (code: UrlPolicyErrorCode) => fail(code, MESSAGES[code]);
 
-/** Host name as the URL parser writes it: lower case, punycode, IPv4 canonical. */
-function normalizeHostEntry(entry: string): { exact?: string; suffix?: string } {
-  const wildcard = entry.startsWith('*.');
-  const name = wildcard ? entry.slice(2) : entry;
-  let host: string;
-  try {
-    host = new URL(`http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}/`)
-      .hostname;
-  } catch {
-    throw new TypeError(`createUrlPolicy: hosts entry ${JSON.stringify(entry)} is not a host name`);
-  }
-  if (host.length === 0 || name.includes('/') || name.includes('@')) {
-    throw new TypeError(`createUrlPolicy: hosts entry ${JSON.stringify(entry)} is not a host name`);
-  }
-  host = stripHost(host);
-  return wildcard ? { suffix: `.${host}` } : { exact: host };
-}
-
-function stripHost(hostname: string): string {
-  let h = hostname;
-  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
-  if (h.endsWith('.')) h = h.slice(0, -1);
-  return h;
-}
-
 function cidrs(list: readonly string[] | undefined, name: string): Cidr[] {
   if (list === undefined) return [];
   if (!Array.isArray(list))
@@ -210,15 +186,8 @@ export function createUrlPolicy(options: UrlPolicyOptions = {}): UrlPolicy {
       return `${s}:`;
     }),
   );
-  const exact = new Set<string>();
-  const suffixes: string[] = [];
-  const restrictHosts = options.hosts !== undefined;
-  for (const entry of options.hosts ?? []) {
-    if (typeof entry !== 'string') throw new TypeError('createUrlPolicy: hosts must be strings');
-    const n = normalizeHostEntry(entry);
-    if (n.exact !== undefined) exact.add(n.exact);
-    else suffixes.push(n.suffix!);
-  }
+  const hostList =
+    options.hosts === undefined ? undefined : compileHostList(options.hosts, 'createUrlPolicy');
   const ports = options.ports === undefined ? undefined : new Set(options.ports);
   for (const p of ports ?? []) {
     if (!Number.isInteger(p) || p < 1 || p > 65535)
@@ -230,12 +199,7 @@ export function createUrlPolicy(options: UrlPolicyOptions = {}): UrlPolicy {
   if (!Number.isInteger(maxLength) || maxLength < 16)
     throw new RangeError('createUrlPolicy: maxUrlLength must be an integer >= 16');
 
-  const hostAllowed = (host: string): boolean => {
-    if (!restrictHosts) return true;
-    if (exact.has(host)) return true;
-    for (const s of suffixes) if (host.endsWith(s) && host.length > s.length) return true;
-    return false;
-  };
+  const hostAllowed = (host: string): boolean => hostList === undefined || hostList(host);
 
   /** undefined when `ip` may be reached. */
   const addressProblem = (ip: IpAddress): BlockedAddressKind | 'denied' | undefined => {
@@ -275,7 +239,7 @@ export function createUrlPolicy(options: UrlPolicyOptions = {}): UrlPolicy {
     }
     if (!hostAllowed(host)) return refuse('URL_HOST_NOT_ALLOWED');
     // A local name is refused unless the allow-list names it (its addresses are still checked).
-    if (!restrictHosts && isLocalName(host)) return refuse('URL_HOST_NOT_ALLOWED');
+    if (hostList === undefined && isLocalName(host)) return refuse('URL_HOST_NOT_ALLOWED');
     return ok({ url, host, port });
   }
 

@@ -87,7 +87,9 @@ describe('createExfiltrationGuard', () => {
   it('catches a link whose text has nested brackets', () => {
     const r = run('[a [b] c](https://evil.example/?d=1)');
     expect(r.text).not.toContain('evil');
-    expect(r.removed.length).toBeGreaterThan(0);
+    expect(r.removed).toEqual([
+      { kind: 'markdown-link', reason: 'HOST_NOT_ALLOWED', url: 'https://evil.example/?d=1' },
+    ]);
   });
 
   it('refuses everything absolute by default, and bad options at construction', () => {

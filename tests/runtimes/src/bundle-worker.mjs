@@ -33,4 +33,3 @@ export async function bundleFor(target = 'workerd') {
   const code = result.outputFiles[0]?.text ?? '';
   return { code, inputs: Object.keys(result.metafile.inputs) };
 }
-
